@@ -1,0 +1,151 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	sleep,
+	type IBinaryKeyData,
+	type IExecuteFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import type { LegnextJob } from './job';
+import { backoffDelay, cancelledError, type LegnextContext } from './transport';
+
+/**
+ * Result files into n8n binary data. Bytes are streamed into n8n's binary store, never held whole in memory,
+ * and fetched without the credential: result URLs live on a CDN that must not see the API key.
+ */
+
+export type DownloadMode = 'none' | 'one' | 'all';
+
+export interface DownloadSettings {
+	mode: DownloadMode;
+	/** Which result to fetch in mode `one` (0-3). */
+	resultNumber: number;
+	binaryProperty: string;
+}
+
+export interface ResultFile {
+	url: string;
+	number: number;
+	fileName: string;
+	mimeType: string;
+}
+
+type BinaryInput = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+const DOWNLOAD_ATTEMPTS = 3;
+
+/** The files a finished job offers: its videos, or for image jobs its four images (the grid when there are none). */
+export function resultFiles(job: LegnextJob): ResultFile[] {
+	const videos = job.videoUrls.map((url, number) => ({
+		url,
+		number,
+		fileName: `${job.jobId}_${number}.mp4`,
+		mimeType: 'video/mp4',
+	}));
+	if (videos.length > 0) return videos;
+	const images = job.imageUrls.length > 0 ? job.imageUrls : job.imageUrl ? [job.imageUrl] : [];
+	return images.map((url, number) => ({
+		url,
+		number,
+		fileName: `${job.jobId}_${number}.${imageExtension(url)}`,
+		mimeType: `image/${imageExtension(url) === 'jpg' ? 'jpeg' : imageExtension(url)}`,
+	}));
+}
+
+function imageExtension(url: string): string {
+	const match = /\.(png|jpe?g|webp|gif)(?:[?#]|$)/i.exec(url);
+	return match ? match[1].toLowerCase().replace('jpeg', 'jpg') : 'png';
+}
+
+/** Downloads the files the settings ask for and returns them keyed by binary property. */
+export async function downloadResults(
+	ctx: LegnextContext,
+	job: LegnextJob,
+	settings: DownloadSettings,
+	itemIndex: number,
+	signal?: AbortSignal,
+): Promise<IBinaryKeyData> {
+	if (settings.mode === 'none') return {};
+	const files = resultFiles(job);
+	let chosen: Array<{ key: string; file: ResultFile }>;
+	if (settings.mode === 'one') {
+		const file = files[settings.resultNumber] ?? (files.length === 1 ? files[0] : undefined);
+		if (!file) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Legnext job ${job.jobId} has no result number ${settings.resultNumber} to download (it has ${files.length})`,
+				{
+					itemIndex,
+					description: 'Pick a number the job has, or download all results.',
+				},
+			);
+		}
+		chosen = [{ key: settings.binaryProperty, file }];
+	} else {
+		chosen = files.map((file) => ({
+			key: `${settings.binaryProperty}_${file.number}`,
+			file,
+		}));
+	}
+
+	const binary: IBinaryKeyData = {};
+	for (const { key, file } of chosen) {
+		binary[key] = await downloadFile(ctx, job.jobId, file, itemIndex, signal);
+	}
+	return binary;
+}
+
+async function downloadFile(
+	ctx: LegnextContext,
+	jobId: string,
+	file: ResultFile,
+	itemIndex: number,
+	signal?: AbortSignal,
+) {
+	for (let attempt = 1; ; attempt++) {
+		let status: number | null = null;
+		let reason = '';
+		try {
+			const response = (await ctx.helpers.httpRequest({
+				url: file.url,
+				method: 'GET',
+				encoding: 'stream',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				abortSignal: signal,
+			})) as {
+				statusCode: number;
+				body: BinaryInput & { resume?: () => void };
+			};
+			status = response.statusCode;
+			if (status >= 200 && status < 300) {
+				return await ctx.helpers.prepareBinaryData(response.body, file.fileName, file.mimeType);
+			}
+			response.body.resume?.(); // drain the error body so the socket is freed
+			reason = `HTTP ${status}`;
+		} catch {
+			if (signal?.aborted) {
+				throw cancelledError(ctx, itemIndex, `Result files of job ${jobId} were not downloaded.`);
+			}
+			reason = 'the connection failed';
+		}
+		const transient = status === null || status >= 500 || status === 429;
+		if (!transient || attempt >= DOWNLOAD_ATTEMPTS) {
+			const errorResponse: JsonObject = {
+				message: reason,
+				httpCode: status === null ? null : String(status),
+			};
+			throw new NodeApiError(ctx.getNode(), errorResponse, {
+				message: `Could not download result ${file.number} of Legnext job ${jobId}: ${reason}`,
+				description:
+					status === 403 || status === 404 || status === 410
+						? 'The link may have expired (Legnext keeps results for 7 to 30 days). Read the job again with "Get Job" for fresh links.'
+						: 'Try again later; the job itself is finished and can be read again with "Get Job".',
+				httpCode: status === null ? undefined : String(status),
+				itemIndex,
+			});
+		}
+		await sleep(backoffDelay(attempt, null), signal);
+	}
+}

@@ -1,0 +1,152 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** Job states Legnext documents. Anything else (one source mentions `retry`) is treated as still running. */
+export type KnownJobStatus = 'pending' | 'staged' | 'processing' | 'completed' | 'failed';
+
+/** A Legnext job, read tolerantly: every field the API may leave out or send as null has a safe value. */
+export interface LegnextJob {
+	jobId: string;
+	status: string;
+	/** Normalised to underscores (`video_diffusion`); the spec's enum uses hyphens. */
+	taskType: string;
+	model: string;
+	videoUrls: string[];
+	imageUrl: string | null;
+	imageUrls: string[];
+	seed: string;
+	/** Text results of describe / shorten jobs, when the API returns any. */
+	prompts: string[];
+	availableActions: string[];
+	creditsFrozen: number;
+	creditsUsed: number;
+	/** `null` when the job has no error (`error.code == 0`). */
+	errorCode: number | null;
+	errorMessage: string | null;
+	createdAt: string | null;
+	startedAt: string | null;
+	endedAt: string | null;
+	callbackUrl: string | null;
+	raw: IDataObject;
+}
+
+export const FINISHED_STATUSES: readonly string[] = ['completed', 'failed'];
+
+export function isFinished(job: LegnextJob): boolean {
+	return FINISHED_STATUSES.includes(job.status);
+}
+
+function asObject(value: unknown): IDataObject {
+	return value !== null && typeof value === 'object' && !Array.isArray(value)
+		? (value as IDataObject)
+		: {};
+}
+
+function asString(value: unknown): string {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number') return String(value);
+	return '';
+}
+
+function asNumber(value: unknown): number {
+	const n = typeof value === 'string' ? Number(value) : value;
+	return typeof n === 'number' && Number.isFinite(n) ? n : 0;
+}
+
+function asStringList(value: unknown): string[] {
+	if (typeof value === 'string' && value !== '') return [value];
+	if (!Array.isArray(value)) return [];
+	return value.filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/** Legnext marks unset dates as `""` or Go's zero time. */
+function asDate(value: unknown): string | null {
+	const text = asString(value);
+	if (text === '' || text.startsWith('0001-01-01')) return null;
+	return text;
+}
+
+/** Reads a job object from any body the API (or a callback) gives, without trusting its shape. */
+export function parseJob(body: unknown): LegnextJob {
+	const raw = asObject(body);
+	const output = asObject(raw.output);
+	const meta = asObject(raw.meta);
+	const usage = asObject(meta.usage);
+	const error = asObject(raw.error);
+	const webhook = asObject(asObject(raw.config).webhook_config);
+
+	const imageUrl = asString(output.image_url) || null;
+	const imageUrls = asStringList(output.image_urls);
+	let videoUrls = asStringList(output.video_urls);
+	const taskType = asString(raw.task_type).replace(/-/g, '_');
+	// One SDK example reads a video job's result from the image fields: fall back to them for video jobs.
+	if (videoUrls.length === 0 && isVideoTaskType(taskType)) {
+		videoUrls = imageUrls.length > 0 ? imageUrls : asStringList(imageUrl);
+	}
+
+	const errorCode = asNumber(error.code);
+	const errorMessage =
+		asString(error.message) || asString(error.raw_message) || asString(raw.message) || '';
+	const status = asString(raw.status).toLowerCase();
+
+	return {
+		jobId: asString(raw.job_id),
+		status,
+		taskType,
+		model: asString(raw.model),
+		videoUrls,
+		imageUrl,
+		imageUrls,
+		seed: asString(output.seed),
+		prompts: [...asStringList(output.prompt), ...asStringList(output.prompts)],
+		availableActions: asStringList(output.available_actions),
+		creditsFrozen: asNumber(usage.frozen),
+		creditsUsed: asNumber(usage.consume),
+		errorCode: errorCode !== 0 || status === 'failed' ? errorCode : null,
+		errorMessage: errorCode !== 0 || status === 'failed' ? errorMessage || 'Job failed' : null,
+		createdAt: asDate(meta.created_at),
+		startedAt: asDate(meta.started_at),
+		endedAt: asDate(meta.ended_at),
+		callbackUrl: asString(webhook.endpoint) || null,
+		raw,
+	};
+}
+
+export function isVideoTaskType(taskType: string): boolean {
+	return ['video_diffusion', 'extend_video', 'video_extend', 'video_upscale'].includes(
+		taskType.replace(/-/g, '_'),
+	);
+}
+
+/**
+ * Callbacks come as `{timestamp, data: job}` or as the bare job (both seen in vendor code).
+ * Returns the job body, or `null` when neither shape fits.
+ */
+export function unwrapCallbackBody(body: unknown): IDataObject | null {
+	const outer = asObject(body);
+	const inner = asObject(outer.data);
+	if (typeof inner.job_id === 'string' && inner.job_id !== '') return inner;
+	if (typeof outer.job_id === 'string' && outer.job_id !== '') return outer;
+	return null;
+}
+
+/** The flat item both nodes output for a job. Documented field by field in the README. */
+export function toJobItem(job: LegnextJob): IDataObject {
+	return {
+		jobId: job.jobId,
+		status: job.status,
+		taskType: job.taskType,
+		videoUrls: job.videoUrls,
+		imageUrl: job.imageUrl,
+		imageUrls: job.imageUrls,
+		seed: job.seed,
+		prompts: job.prompts,
+		creditsUsed: job.creditsUsed,
+		creditsReserved: job.creditsFrozen,
+		error: job.errorMessage,
+		errorCode: job.errorCode,
+		createdAt: job.createdAt,
+		startedAt: job.startedAt,
+		endedAt: job.endedAt,
+		raw: job.raw,
+	};
+}

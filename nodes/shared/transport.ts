@@ -1,0 +1,316 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type IWebhookFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+/** Every Legnext call in this package goes through `legnextRequest`: auth, retries and error mapping live here once. */
+
+export const CREDENTIAL_TYPE = 'legnextVideoApi';
+export const DEFAULT_BASE_URL = 'https://api.legnext.ai';
+
+export type LegnextContext = IExecuteFunctions | IWebhookFunctions;
+
+export interface LegnextRequest {
+	method: IHttpRequestMethods;
+	/** Path below the base URL, e.g. `/api/v1/job/<id>`. */
+	path: string;
+	body?: IDataObject;
+	itemIndex?: number;
+	/** Aborts the request and any backoff sleep (the execution's cancel signal). */
+	signal?: AbortSignal;
+	/** Credits the call will spend, quoted in the message when the account runs short (402). */
+	creditsNeeded?: number;
+}
+
+/**
+ * Retry timing. Reads (GET) are retried on 429, 5xx, unreadable bodies and network errors;
+ * submits (POST spend credits) only on 429, where the API said it did not take the job.
+ * Exported so tests can shorten the delays; the production values are these.
+ */
+export const retryPolicy = {
+	maxAttempts: 6,
+	baseDelayMs: 1000,
+	maxDelayMs: 30_000,
+	maxRetryAfterMs: 120_000,
+	requestTimeoutMs: 60_000,
+};
+
+interface RawResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+/** Why an attempt failed, and whether trying again can help. */
+interface AttemptFailure {
+	status: number | null;
+	apiMessage: string;
+	retryAfterMs: number | null;
+	/** The API said it refused the call, so repeating it cannot create a second job. */
+	refusedByApi: boolean;
+	transient: boolean;
+}
+
+/** The key is read only to keep it out of error texts; the header itself comes from the credential's `authenticate`. */
+async function readCredential(ctx: LegnextContext): Promise<{ baseUrl: string; apiKey: string }> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const baseUrl = (String(credentials.baseUrl ?? '') || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	return { baseUrl, apiKey: String(credentials.apiKey ?? '') };
+}
+
+export async function legnextRequest(
+	ctx: LegnextContext,
+	request: LegnextRequest,
+): Promise<IDataObject> {
+	const { baseUrl, apiKey } = await readCredential(ctx);
+	const isSubmit = request.method !== 'GET';
+
+	for (let attempt = 1; ; attempt++) {
+		const outcome = await attemptOnce(ctx, baseUrl, request);
+		if (outcome.ok) return outcome.body;
+		const { failure } = outcome;
+
+		const retryable = isSubmit ? failure.status === 429 : failure.transient;
+		if (!retryable || attempt >= retryPolicy.maxAttempts || request.signal?.aborted) {
+			throw toNodeApiError(ctx, request, failure, {
+				apiKey,
+				baseUrl,
+				attempts: attempt,
+			});
+		}
+		await sleep(backoffDelay(attempt, failure.retryAfterMs), request.signal);
+	}
+}
+
+async function attemptOnce(
+	ctx: LegnextContext,
+	baseUrl: string,
+	request: LegnextRequest,
+): Promise<{ ok: true; body: IDataObject } | { ok: false; failure: AttemptFailure }> {
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${baseUrl}${request.path}`,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: retryPolicy.requestTimeoutMs,
+		abortSignal: request.signal,
+		headers: { accept: 'application/json' },
+	};
+	if (request.body !== undefined) options.body = request.body;
+
+	let response: RawResponse;
+	try {
+		response = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			CREDENTIAL_TYPE,
+			options,
+		)) as RawResponse;
+	} catch (error) {
+		if (request.signal?.aborted) throw cancelledError(ctx, request.itemIndex);
+		// No answer at all: a submit may still have reached Legnext, so it must not be repeated.
+		const failure: AttemptFailure = {
+			status: null,
+			apiMessage: networkErrorText(error),
+			retryAfterMs: null,
+			refusedByApi: false,
+			transient: true,
+		};
+		return { ok: false, failure };
+	}
+
+	const { statusCode, body } = response;
+	const bodyObject = body !== null && typeof body === 'object' ? (body as IDataObject) : null;
+	const embeddedCode = bodyObject ? embeddedErrorCode(bodyObject) : null;
+
+	if (statusCode >= 200 && statusCode < 300 && bodyObject && embeddedCode === null) {
+		return { ok: true, body: bodyObject };
+	}
+	const status = statusCode >= 200 && statusCode < 300 ? (embeddedCode ?? statusCode) : statusCode;
+	const unreadable = bodyObject === null;
+	const failure: AttemptFailure = {
+		status,
+		apiMessage: bodyObject ? apiErrorMessage(bodyObject) : unreadableBodyText(body),
+		retryAfterMs: parseRetryAfter(response.headers?.['retry-after']),
+		refusedByApi: status === 429,
+		transient: status === 429 || status >= 500 || (unreadable && status < 300),
+	};
+	return { ok: false, failure };
+}
+
+/** Both error shapes: `{code, message}` and the job-shaped `{job_id:"", error:{code, message}}`. */
+export function apiErrorMessage(body: IDataObject): string {
+	const error = (body.error ?? {}) as IDataObject;
+	const candidates = [error.message, body.message, error.raw_message, body.raw_message];
+	const text = candidates.find((c) => typeof c === 'string' && c.trim() !== '');
+	return typeof text === 'string' ? text.trim() : '';
+}
+
+/** A 2xx body can still carry an error: `{code: 401, ...}` or a job with `error.code` and no job id. */
+function embeddedErrorCode(body: IDataObject): number | null {
+	if (typeof body.code === 'number' && body.code >= 400 && !body.job_id) return body.code;
+	const error = body.error as IDataObject | undefined;
+	if (
+		'job_id' in body &&
+		!body.job_id &&
+		error &&
+		typeof error.code === 'number' &&
+		error.code >= 400
+	) {
+		return error.code;
+	}
+	return null;
+}
+
+function parseRetryAfter(header: unknown): number | null {
+	const value = Array.isArray(header) ? header[0] : header;
+	if (typeof value !== 'string' && typeof value !== 'number') return null;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(String(value));
+	return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+/** Capped exponential backoff with full jitter; a Retry-After from the API is a floor. */
+export function backoffDelay(attempt: number, retryAfterMs: number | null): number {
+	const ceiling = Math.min(retryPolicy.maxDelayMs, retryPolicy.baseDelayMs * 2 ** (attempt - 1));
+	const jittered = ceiling / 2 + Math.random() * (ceiling / 2);
+	if (retryAfterMs === null) return jittered;
+	return Math.min(retryPolicy.maxRetryAfterMs, Math.max(retryAfterMs, jittered));
+}
+
+function networkErrorText(error: unknown): string {
+	const e = error as { code?: unknown; message?: unknown };
+	const code = typeof e?.code === 'string' ? e.code : '';
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return 'the request timed out';
+	if (code === 'ECONNREFUSED') return 'the connection was refused';
+	if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection was dropped';
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name could not be resolved';
+	return code ? `network error ${code}` : 'the connection failed without an answer';
+}
+
+function unreadableBodyText(body: unknown): string {
+	const text = typeof body === 'string' ? body.trim() : '';
+	if (text.startsWith('<')) return 'Legnext answered with an HTML page instead of JSON';
+	if (text === '') return 'Legnext answered with an empty body';
+	return 'Legnext answered with a body that is not valid JSON';
+}
+
+interface ErrorContext {
+	apiKey: string;
+	baseUrl: string;
+	attempts: number;
+}
+
+const STATUS_ADVICE: Record<number, { message: string; description: string }> = {
+	400: {
+		message: 'Legnext rejected the request parameters',
+		description: 'Check the field named in the message.',
+	},
+	401: {
+		message: 'Legnext did not accept the API key',
+		description: 'Check the API key (and Base URL) in the Legnext API credential.',
+	},
+	402: {
+		message: 'Not enough Legnext credits',
+		description: 'Top up your Legnext account, then run the workflow again.',
+	},
+	403: {
+		message: 'Legnext refused the request',
+		description:
+			'The prompt or image may break the content rules, or the feature is not on your plan: rephrase the prompt or check your plan.',
+	},
+	404: {
+		message: 'Legnext does not know this job',
+		description:
+			'Check the job ID. Jobs can be read for about 3 days after they were created; older ones are gone.',
+	},
+	413: {
+		message: 'The request is too large for Legnext',
+		description: 'Shorten the prompt or use fewer or smaller inputs.',
+	},
+	429: {
+		message: 'Legnext is busy: too many jobs at once for this account',
+		description:
+			'Standard accounts run 6 jobs at a time. Lower "Max Concurrent Jobs" or run the workflow again later.',
+	},
+};
+
+function adviceFor(status: number | null): {
+	message: string;
+	description: string;
+} {
+	if (status !== null && STATUS_ADVICE[status]) return STATUS_ADVICE[status];
+	if (status === 422) return STATUS_ADVICE[400];
+	if (status !== null && status >= 500) {
+		return {
+			message: `Legnext had a server error (HTTP ${status})`,
+			description: 'This is on Legnext\u2019s side: run the workflow again later.',
+		};
+	}
+	if (status === null) {
+		return {
+			message: 'Could not reach Legnext',
+			description: 'Check the Base URL and the network, then retry.',
+		};
+	}
+	return { message: `Legnext answered HTTP ${status}`, description: '' };
+}
+
+function toNodeApiError(
+	ctx: LegnextContext,
+	request: LegnextRequest,
+	failure: AttemptFailure,
+	context: ErrorContext,
+): NodeApiError {
+	const advice = adviceFor(failure.status);
+	const detail = failure.apiMessage ? `: ${failure.apiMessage}` : '';
+	const where = failure.status === null ? ` at ${context.baseUrl}` : '';
+	const notes = [advice.description];
+	if (failure.status === 402 && request.creditsNeeded) {
+		notes.push(`This call needs about ${request.creditsNeeded} credits.`);
+	}
+	const isSubmit = request.method !== 'GET';
+	if (isSubmit && !failure.refusedByApi && (failure.status === null || failure.status >= 500)) {
+		notes.push(
+			'The job may have been created anyway, so it was not sent again (you are never charged twice). Check your Legnext dashboard before re-running.',
+		);
+	}
+	if (context.attempts > 1) notes.push(`Tried ${context.attempts} times.`);
+
+	const message = redact(`${advice.message}${where}${detail}`, context.apiKey);
+	const description = redact(notes.filter((n) => n !== '').join(' '), context.apiKey);
+	const httpCode = failure.status === null ? null : String(failure.status);
+	const errorResponse: JsonObject = { message, httpCode, description };
+	return new NodeApiError(ctx.getNode(), errorResponse, {
+		message,
+		description,
+		httpCode: httpCode ?? undefined,
+		itemIndex: request.itemIndex,
+	});
+}
+
+/** Thrown when the execution is stopped mid-call; the detail says what was left running. */
+export function cancelledError(
+	ctx: LegnextContext,
+	itemIndex?: number,
+	detail?: string,
+): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', {
+		itemIndex,
+		description: detail,
+	});
+}
+
+/** The API key must never reach an error text, even when the API echoes it back. */
+export function redact(text: string, apiKey: string): string {
+	if (apiKey.length < 4) return text;
+	return text.split(apiKey).join('[redacted]');
+}

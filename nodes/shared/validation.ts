@@ -1,0 +1,121 @@
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+
+/**
+ * Input checks that run before any request, so a bad item spends no credits.
+ * Every error names the field (by its label in the editor) and the item.
+ */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const MAX_PROMPT_LENGTH = 8192;
+
+export class InputChecker {
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly itemIndex: number,
+	) {}
+
+	fail(field: string, problem: string, hint?: string): never {
+		throw new NodeOperationError(
+			this.ctx.getNode(),
+			`${field} ${problem} (item ${this.itemIndex})`,
+			{ itemIndex: this.itemIndex, description: hint },
+		);
+	}
+
+	/** A parameter read as text; an expression that resolves to an object or list is refused. */
+	text(name: string, field: string): string {
+		const value = this.ctx.getNodeParameter(name, this.itemIndex, '') as unknown;
+		if (value === null || value === undefined) return '';
+		if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+		if (typeof value !== 'string') {
+			this.fail(field, `must be text, but the expression gave ${describeType(value)}`);
+		}
+		return value.trim();
+	}
+
+	jobId(name: string, field: string): string {
+		const value = this.text(name, field);
+		if (value === '') this.fail(field, 'is empty', 'Give the ID of a Legnext job (a UUID).');
+		if (!UUID.test(value)) {
+			this.fail(
+				field,
+				`must be a job ID (a UUID like 2cbffb65-10ac-45a2-91d4-19a19a19ab4c), got "${clip(value)}"`,
+			);
+		}
+		return value.toLowerCase();
+	}
+
+	/** An index into a job's four results. */
+	resultNumber(name: string, field: string, max = 3): number {
+		const value = this.ctx.getNodeParameter(name, this.itemIndex, 0) as unknown;
+		const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+		if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > max) {
+			this.fail(field, `must be a whole number from 0 to ${max}, got ${describeValue(value)}`);
+		}
+		return n;
+	}
+
+	number(name: string, field: string, min: number, max: number, fallback: number): number {
+		const value = this.ctx.getNodeParameter(name, this.itemIndex, fallback) as unknown;
+		const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+		if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) {
+			this.fail(field, `must be a number from ${min} to ${max}, got ${describeValue(value)}`);
+		}
+		return n;
+	}
+
+	/** An http(s) URL, or '' when optional and left empty. */
+	url(name: string, field: string, required: boolean): string {
+		const value = this.text(name, field);
+		if (value === '') {
+			if (required) this.fail(field, 'is empty', 'Give an http:// or https:// URL.');
+			return '';
+		}
+		this.checkUrl(value, field);
+		return value;
+	}
+
+	checkUrl(value: string, field: string): void {
+		let parsed: URL | null = null;
+		try {
+			parsed = new URL(value);
+		} catch {
+			parsed = null;
+		}
+		if (
+			!parsed ||
+			(parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
+			/\s/.test(value)
+		) {
+			this.fail(field, `must be an http:// or https:// URL, got "${clip(value)}"`);
+		}
+	}
+
+	/** The final prompt sent to Legnext (after flags are added): 1 to 8192 characters. */
+	prompt(value: string, field: string): string {
+		if (value.length === 0) this.fail(field, 'is empty', 'Describe the video you want.');
+		if (value.length > MAX_PROMPT_LENGTH) {
+			this.fail(
+				field,
+				`is too long: ${value.length} characters, Legnext takes at most ${MAX_PROMPT_LENGTH}`,
+			);
+		}
+		return value;
+	}
+}
+
+function describeType(value: unknown): string {
+	if (Array.isArray(value)) return 'a list';
+	if (value === null) return 'null';
+	return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+function describeValue(value: unknown): string {
+	if (typeof value === 'string') return `"${clip(value)}"`;
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	return describeType(value);
+}
+
+function clip(text: string): string {
+	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

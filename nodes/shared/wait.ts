@@ -1,0 +1,119 @@
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import { isFinished, parseJob, type LegnextJob } from './job';
+import { cancelledError, legnextRequest, type LegnextContext } from './transport';
+
+/** Waiting for a job: the poll schedule, the bounded loop, and what a finished job means for the item. */
+
+export interface PollSettings {
+	timeoutMs: number;
+	/** The longest gap between two reads; the schedule grows towards it. */
+	maxIntervalMs: number;
+	itemIndex: number;
+	signal?: AbortSignal;
+}
+
+const FIRST_LOOK_MS = 1000;
+/** Each gap is this share of the time waited so far, so a job is noticed within ~20% of its run time. */
+const GROWTH = 0.2;
+
+/**
+ * Gap before the next read: a first look after a second, then a fifth of the elapsed time,
+ * capped. A 4-minute video job costs about 25 reads; a 10-second test job about 9.
+ */
+export function nextPollDelay(elapsedMs: number, maxIntervalMs: number): number {
+	const floor = Math.min(FIRST_LOOK_MS, maxIntervalMs);
+	return Math.min(maxIntervalMs, Math.max(floor, elapsedMs * GROWTH));
+}
+
+export async function readJob(
+	ctx: LegnextContext,
+	jobId: string,
+	itemIndex: number,
+	signal?: AbortSignal,
+): Promise<LegnextJob> {
+	const body = await legnextRequest(ctx, {
+		method: 'GET',
+		path: `/api/v1/job/${encodeURIComponent(jobId)}`,
+		itemIndex,
+		signal,
+	});
+	return parseJob(body);
+}
+
+/** Reads the job until it is completed or failed, or until the timeout, or until the execution is cancelled. */
+export async function pollUntilFinished(
+	ctx: LegnextContext,
+	jobId: string,
+	settings: PollSettings,
+): Promise<LegnextJob> {
+	const started = Date.now();
+	for (;;) {
+		const elapsed = Date.now() - started;
+		const remaining = settings.timeoutMs - elapsed;
+		// The last read lands on the deadline, so a job that finishes just in time is not missed.
+		const delay = Math.min(nextPollDelay(elapsed, settings.maxIntervalMs), Math.max(0, remaining));
+		await pauseOrCancel(ctx, delay, jobId, settings);
+		const job = await readJob(ctx, jobId, settings.itemIndex, settings.signal);
+		if (isFinished(job)) return job;
+		if (Date.now() - started >= settings.timeoutMs) {
+			throw timeoutError(ctx, jobId, job.status, settings);
+		}
+	}
+}
+
+async function pauseOrCancel(
+	ctx: LegnextContext,
+	ms: number,
+	jobId: string,
+	settings: PollSettings,
+): Promise<void> {
+	// sleep() rejects only when the signal aborts; the check below turns that into a clear error.
+	await sleep(ms, settings.signal).then(
+		() => undefined,
+		() => undefined,
+	);
+	if (settings.signal?.aborted) {
+		throw cancelledError(
+			ctx,
+			settings.itemIndex,
+			`Stopped waiting for Legnext job ${jobId}, which keeps running at Legnext. Pick it up later with the "Get Job" operation and job ID ${jobId}.`,
+		);
+	}
+}
+
+export function timeoutError(
+	ctx: LegnextContext,
+	jobId: string,
+	lastStatus: string,
+	settings: Pick<PollSettings, 'timeoutMs' | 'itemIndex'>,
+): NodeOperationError {
+	const minutes = Math.round((settings.timeoutMs / 60_000) * 10) / 10;
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Legnext job ${jobId} did not finish within ${minutes} minutes (last status: ${lastStatus || 'unknown'})`,
+		{
+			itemIndex: settings.itemIndex,
+			description: `The job may still finish. Pick it up later with the "Get Job" operation and job ID ${jobId} (jobs can be read for about 3 days), or raise the timeout.`,
+		},
+	);
+}
+
+/** A failed job ends the item with Legnext's own message and the job ID. */
+export function assertCompleted(
+	ctx: LegnextContext,
+	job: LegnextJob,
+	itemIndex: number,
+): LegnextJob {
+	if (job.status === 'failed') {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Legnext job ${job.jobId} failed: ${job.errorMessage ?? 'no reason given'}`,
+			{
+				itemIndex,
+				description: `Legnext error code ${job.errorCode ?? 'unknown'}. Failed jobs are normally not charged; change the prompt or input and try again.`,
+			},
+		);
+	}
+	return job;
+}
