@@ -1,0 +1,180 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { DownloadMode, DownloadSettings } from '../../shared/download';
+import { InputChecker } from '../../shared/validation';
+
+/** Parameters shared by several operations, and the code that reads them. */
+
+/** Handed to each running item by the router. */
+export interface RunControl {
+	/** Aborted when the execution is cancelled, or when another item failed and the node is about to stop. */
+	signal: AbortSignal;
+	/** Called once a job was accepted (and paid), so the node can name it if the run stops early. */
+	submitted(jobId: string): void;
+}
+
+/** What an operation's `plan` returns: the item's checked inputs, ready to run. Nothing is sent before it runs. */
+export type ItemRun = (control: RunControl) => Promise<INodeExecutionData>;
+
+export interface OperationModule {
+	description: INodeProperties[];
+	/** Reads and checks one item's parameters (no network), so bad input fails before any credit is spent. */
+	plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun;
+}
+
+export interface JobSettings {
+	wait: boolean;
+	timeoutMs: number;
+	maxPollIntervalMs: number;
+	download: DownloadSettings;
+}
+
+export const DEFAULT_TIMEOUT_MINUTES = 20;
+export const DEFAULT_MAX_CONCURRENT_JOBS = 6;
+export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 30;
+
+export const callbackUrlProperty: INodeProperties = {
+	displayName: 'Callback URL',
+	name: 'callbackUrl',
+	type: 'string',
+	default: '',
+	placeholder: 'https://your-n8n.example.com/webhook/...',
+	description:
+		'Optional URL Legnext POSTs the finished job to, e.g. the Production URL of a Legnext Video Trigger node. Leave empty for none.',
+};
+
+// Two variants because the lint wants a literal boolean default.
+const waitForCompletionOn: INodeProperties = {
+	displayName: 'Wait for Completion',
+	name: 'waitForCompletion',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to wait until the job is finished (video jobs take 3-6 minutes) and return its results. Off returns the submitted job at once; read it later with Get Job.',
+};
+
+const waitForCompletionOff: INodeProperties = { ...waitForCompletionOn, default: false };
+
+const downloadProperties: INodeProperties[] = [
+	{
+		displayName: 'Download Result Files',
+		name: 'download',
+		type: 'options',
+		default: 'one',
+		description:
+			'Whether to download the finished videos (or images) as binary files for the next nodes',
+		options: [
+			{ name: 'None', value: 'none', description: 'Only return the result URLs' },
+			{ name: 'One', value: 'one', description: 'Download one result, chosen by number' },
+			{ name: 'All', value: 'all', description: 'Download every result of the job' },
+		],
+		displayOptions: { show: { waitForCompletion: [true] } },
+	},
+	{
+		displayName: 'Result Number to Download',
+		name: 'downloadNumber',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0, maxValue: 3 },
+		description:
+			'Which result to download, 0 to 3 (a job with a single result always gives that one)',
+		displayOptions: { show: { waitForCompletion: [true], download: ['one'] } },
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		description:
+			'Name of the binary field for the file. With "All", files go to &lt;name&gt;_0, &lt;name&gt;_1, and so on.',
+		displayOptions: { show: { waitForCompletion: [true], download: ['one', 'all'] } },
+	},
+];
+
+/** Wait toggle plus download choices; submit operations wait by default, Get Job does not. */
+export function waitProperties(waitByDefault: boolean): INodeProperties[] {
+	return [waitByDefault ? waitForCompletionOn : waitForCompletionOff, ...downloadProperties];
+}
+
+export const waitOptionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Max Concurrent Jobs',
+			name: 'maxConcurrentJobs',
+			type: 'number',
+			default: DEFAULT_MAX_CONCURRENT_JOBS,
+			typeOptions: { minValue: 1, maxValue: 100 },
+			description:
+				'How many items are submitted and awaited at once. Legnext runs 6 jobs at a time on standard accounts.',
+		},
+		{
+			displayName: 'Max Poll Interval (Seconds)',
+			name: 'maxPollIntervalSeconds',
+			type: 'number',
+			default: DEFAULT_MAX_POLL_INTERVAL_SECONDS,
+			typeOptions: { minValue: 0.1, numberPrecision: 1 },
+			description:
+				'Longest gap between two status reads while waiting. Reads start a second apart and grow to this.',
+		},
+		{
+			displayName: 'Timeout (Minutes)',
+			name: 'timeoutMinutes',
+			type: 'number',
+			default: DEFAULT_TIMEOUT_MINUTES,
+			typeOptions: { minValue: 0.05, numberPrecision: 2 },
+			description:
+				'How long to wait for the job before failing with its ID (it can be read later with Get Job). Hours are fine.',
+		},
+	],
+};
+
+export function readJobSettings(ctx: IExecuteFunctions, itemIndex: number): JobSettings {
+	const check = new InputChecker(ctx, itemIndex);
+	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
+	const timeoutMinutes = check.number(
+		'options.timeoutMinutes',
+		'Timeout (Minutes)',
+		0.01,
+		7 * 24 * 60,
+		DEFAULT_TIMEOUT_MINUTES,
+	);
+	const maxPollSeconds = check.number(
+		'options.maxPollIntervalSeconds',
+		'Max Poll Interval (Seconds)',
+		0.05,
+		3600,
+		DEFAULT_MAX_POLL_INTERVAL_SECONDS,
+	);
+	const mode = (
+		wait ? ctx.getNodeParameter('download', itemIndex, 'none') : 'none'
+	) as DownloadMode;
+	const binaryProperty =
+		mode === 'none' ? 'data' : check.text('binaryPropertyName', 'Put Output File in Field');
+	if (mode !== 'none' && binaryProperty === '') check.fail('Put Output File in Field', 'is empty');
+	return {
+		wait,
+		timeoutMs: timeoutMinutes * 60_000,
+		maxPollIntervalMs: maxPollSeconds * 1000,
+		download: {
+			mode,
+			resultNumber:
+				mode === 'one' ? check.resultNumber('downloadNumber', 'Result Number to Download') : 0,
+			binaryProperty,
+		},
+	};
+}
+
+export function readMaxConcurrentJobs(ctx: IExecuteFunctions): number {
+	return new InputChecker(ctx, 0).number(
+		'options.maxConcurrentJobs',
+		'Max Concurrent Jobs',
+		1,
+		100,
+		DEFAULT_MAX_CONCURRENT_JOBS,
+	);
+}

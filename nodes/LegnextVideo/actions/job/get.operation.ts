@@ -1,0 +1,38 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { InputChecker } from '../../../shared/validation';
+import { readJob } from '../../../shared/wait';
+import { readJobSettings, waitOptionsProperty, waitProperties, type ItemRun } from '../common';
+import { completeJobItem } from '../jobRunner';
+
+/** Get job: `GET /api/v1/job/{id}`, optionally waiting until it finishes. Costs no credits. */
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Job ID',
+		name: 'jobId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '2cbffb65-10ac-45a2-91d4-19a19a19ab4c',
+		description:
+			'ID (UUID) of any Legnext job (video or image). Jobs can be read for about 3 days.',
+	},
+	...waitProperties(false),
+	waitOptionsProperty,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['job'], operation: ['get'] } },
+	properties,
+);
+
+export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
+	const jobId = new InputChecker(ctx, itemIndex).jobId('jobId', 'Job ID');
+	const settings = readJobSettings(ctx, itemIndex);
+	return async ({ signal }) => {
+		const job = await readJob(ctx, jobId, itemIndex, signal);
+		// A read reports a failed job as data rather than as an error.
+		return await completeJobItem(ctx, job, settings, itemIndex, signal, false);
+	};
+}

@@ -1,0 +1,90 @@
+import {
+	NodeApiError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { downloadResults } from '../../shared/download';
+import { isFinished, parseJob, toJobItem, type LegnextJob } from '../../shared/job';
+import { legnextRequest } from '../../shared/transport';
+import { assertCompleted, pollUntilFinished } from '../../shared/wait';
+import type { JobSettings, RunControl } from './common';
+
+/** Submit a job once, then (when asked) wait for it and download its files: the path every submit operation takes. */
+
+export interface SubmitRequest {
+	path: string;
+	body: IDataObject;
+	/** For the "not enough credits" message. */
+	creditsNeeded: number;
+}
+
+export async function submitJob(
+	ctx: IExecuteFunctions,
+	request: SubmitRequest,
+	itemIndex: number,
+	control: RunControl,
+): Promise<LegnextJob> {
+	const { signal } = control;
+	const body = await legnextRequest(ctx, {
+		method: 'POST',
+		path: request.path,
+		body: request.body,
+		itemIndex,
+		signal,
+		creditsNeeded: request.creditsNeeded,
+	});
+	const job = parseJob(body);
+	if (job.jobId === '') {
+		throw new NodeApiError(
+			ctx.getNode(),
+			{ message: 'no job_id in response' },
+			{
+				message: 'Legnext accepted the request but returned no job ID',
+				description:
+					'The job may exist anyway, so it was not sent again. Check your Legnext dashboard before re-running.',
+				itemIndex,
+			},
+		);
+	}
+	control.submitted(job.jobId);
+	return job;
+}
+
+/** Turns a submitted or read job into the node's output item, waiting and downloading as the settings say. */
+export async function completeJobItem(
+	ctx: IExecuteFunctions,
+	job: LegnextJob,
+	settings: JobSettings,
+	itemIndex: number,
+	signal: AbortSignal | undefined,
+	failOnJobError = true,
+): Promise<INodeExecutionData> {
+	let current = job;
+	if (settings.wait && !isFinished(current)) {
+		current = await pollUntilFinished(ctx, current.jobId, {
+			timeoutMs: settings.timeoutMs,
+			maxIntervalMs: settings.maxPollIntervalMs,
+			itemIndex,
+			signal,
+		});
+	}
+	if (failOnJobError) assertCompleted(ctx, current, itemIndex);
+	const item: INodeExecutionData = { json: toJobItem(current) };
+	if (current.status === 'completed' && settings.download.mode !== 'none') {
+		item.binary = await downloadResults(ctx, current, settings.download, itemIndex, signal);
+	}
+	return item;
+}
+
+export async function submitAndComplete(
+	ctx: IExecuteFunctions,
+	request: SubmitRequest,
+	settings: JobSettings,
+	itemIndex: number,
+	control: RunControl,
+): Promise<INodeExecutionData> {
+	const job = await submitJob(ctx, request, itemIndex, control);
+	return await completeJobItem(ctx, job, settings, itemIndex, control.signal);
+}

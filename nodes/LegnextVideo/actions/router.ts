@@ -1,0 +1,122 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { settleConcurrently } from '../../shared/concurrency';
+import { readMaxConcurrentJobs, type ItemRun, type OperationModule } from './common';
+import * as job from './job';
+import * as video from './video';
+
+const resources: Record<string, Record<string, OperationModule>> = {
+	video: video.operations,
+	job: job.operations,
+};
+
+interface SubmittedJob {
+	itemIndex: number;
+	jobId: string;
+}
+
+/**
+ * Checks every item first (a bad item fails before any credit is spent), then runs the items
+ * concurrently, bounded by "Max Concurrent Jobs", and returns them in input order.
+ * Without "Continue On Fail", the first failure stops items not yet started and names the jobs
+ * already submitted, so nothing paid for is lost.
+ */
+export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const module = resources[resource]?.[operation];
+	if (!module) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Unknown operation "${operation}" of resource "${resource}"`,
+		);
+	}
+	const continueOnFail = this.continueOnFail();
+
+	const runs = items.map((_, itemIndex) => planItem(this, module, itemIndex));
+	const invalid = runs.find((run): run is Error => run instanceof Error);
+	if (invalid && !continueOnFail) throw invalid;
+
+	const stop = new AbortController();
+	const cancelSignal = this.getExecutionCancelSignal();
+	if (cancelSignal?.aborted) stop.abort();
+	cancelSignal?.addEventListener('abort', () => stop.abort(), { once: true });
+	const submitted: SubmittedJob[] = [];
+	let firstFailure: { itemIndex: number; error: unknown } | undefined;
+
+	const settled = await settleConcurrently(
+		runs,
+		readMaxConcurrentJobs(this),
+		async (run, itemIndex) => {
+			if (run instanceof Error) throw run;
+			if (stop.signal.aborted) {
+				throw new NodeOperationError(this.getNode(), 'Not started: the run was stopped', {
+					itemIndex,
+				});
+			}
+			const outcome = await run({
+				signal: stop.signal,
+				submitted: (jobId) => submitted.push({ itemIndex, jobId }),
+			}).then(
+				(value) => ({ ok: true as const, value }),
+				(error: unknown) => ({ ok: false as const, error }),
+			);
+			if (outcome.ok) return outcome.value;
+			if (!continueOnFail && !firstFailure) {
+				firstFailure = { itemIndex, error: outcome.error };
+				stop.abort();
+			}
+			throw outcome.error;
+		},
+	);
+
+	if (firstFailure) throw withSubmittedJobs(firstFailure.error, firstFailure.itemIndex, submitted);
+	return settled.map((result, itemIndex) =>
+		result.status === 'fulfilled'
+			? { ...result.value, pairedItem: { item: itemIndex } }
+			: { json: errorJson(result.reason), pairedItem: { item: itemIndex } },
+	);
+}
+
+function planItem(
+	ctx: IExecuteFunctions,
+	module: OperationModule,
+	itemIndex: number,
+): ItemRun | Error {
+	try {
+		return module.plan(ctx, itemIndex);
+	} catch (error) {
+		return error instanceof Error
+			? error
+			: new NodeOperationError(ctx.getNode(), String(error), { itemIndex });
+	}
+}
+
+/** Adds to the error the jobs other items had already submitted: they keep running and can be read with Get Job. */
+function withSubmittedJobs(error: unknown, failedItem: number, submitted: SubmittedJob[]): unknown {
+	const others = submitted.filter((s) => s.itemIndex !== failedItem);
+	if (others.length === 0 || !(error instanceof Error)) return error;
+	const list = others.map((s) => `item ${s.itemIndex}: ${s.jobId}`).join(', ');
+	const described = error as Error & { description?: string | null };
+	described.description = [
+		described.description,
+		`Jobs already submitted by other items keep running at Legnext; read them with Get Job (${list}). Turn on "Continue On Fail" to keep the other items' results.`,
+	]
+		.filter(Boolean)
+		.join(' ');
+	return error;
+}
+
+function errorJson(error: unknown): IDataObject {
+	const e = error as { message?: unknown; description?: unknown; httpCode?: unknown };
+	const json: IDataObject = { error: typeof e?.message === 'string' ? e.message : String(error) };
+	if (typeof e?.description === 'string' && e.description !== '') json.description = e.description;
+	if (typeof e?.httpCode === 'string') json.httpCode = e.httpCode;
+	return json;
+}

@@ -1,0 +1,56 @@
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { InputChecker } from '../../../shared/validation';
+import {
+	callbackUrlProperty,
+	readJobSettings,
+	waitOptionsProperty,
+	waitProperties,
+	type ItemRun,
+} from '../common';
+import { submitAndComplete } from '../jobRunner';
+import { videoJobIdProperty, videoNumberProperty } from './shared';
+
+/** Extend video: `POST /api/v1/extend-video` adds about 4 seconds to one video of a finished video job. */
+
+const properties: INodeProperties[] = [
+	videoJobIdProperty,
+	videoNumberProperty,
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		default: '',
+		typeOptions: { rows: 3 },
+		description: 'Optional: what should happen next in the video, up to 8192 characters',
+	},
+	callbackUrlProperty,
+	...waitProperties(true),
+	waitOptionsProperty,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['extend'] } },
+	properties,
+);
+
+export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
+	const check = new InputChecker(ctx, itemIndex);
+	const body: IDataObject = {
+		jobId: check.jobId('videoJobId', 'Video Job ID'),
+		videoNo: check.resultNumber('videoNumber', 'Video Number'),
+	};
+	const prompt = check.text('prompt', 'Prompt');
+	if (prompt !== '') body.prompt = check.prompt(prompt, 'Prompt');
+	const callback = check.url('callbackUrl', 'Callback URL', false);
+	if (callback !== '') body.callback = callback;
+	const settings = readJobSettings(ctx, itemIndex);
+	// Priced like the source video: 480 credits at 480p, 1536 at 720p.
+	const request = { path: '/api/v1/extend-video', body, creditsNeeded: 480 };
+	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+}
