@@ -3,7 +3,9 @@ import {
 	NodeOperationError,
 	sleep,
 	type IBinaryKeyData,
+	type IDisplayOptions,
 	type IExecuteFunctions,
+	type INodeProperties,
 	type JsonObject,
 } from 'n8n-workflow';
 
@@ -29,6 +31,45 @@ export interface ResultFile {
 	number: number;
 	fileName: string;
 	mimeType: string;
+}
+
+/** The download choices, the same in the Video and Trigger nodes; `show` adds conditions (e.g. only when waiting). */
+export function downloadProperties(show: IDisplayOptions['show'] = {}): INodeProperties[] {
+	return [
+		{
+			displayName: 'Download Result Files',
+			name: 'download',
+			type: 'options',
+			default: 'one',
+			description:
+				'Whether to download the finished videos (or images) as binary files for the next nodes',
+			options: [
+				{ name: 'None', value: 'none', description: 'Only return the result URLs' },
+				{ name: 'One', value: 'one', description: 'Download one result, chosen by number' },
+				{ name: 'All', value: 'all', description: 'Download every result of the job' },
+			],
+			displayOptions: { show: { ...show } },
+		},
+		{
+			displayName: 'Result Number to Download',
+			name: 'downloadNumber',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0, maxValue: 3 },
+			description:
+				'Which result to download, 0 to 3 (a job with a single result always gives that one)',
+			displayOptions: { show: { ...show, download: ['one'] } },
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			description:
+				'Name of the binary field for the file. With "All", files go to &lt;name&gt;_0, &lt;name&gt;_1, and so on.',
+			displayOptions: { show: { ...show, download: ['one', 'all'] } },
+		},
+	];
 }
 
 type BinaryInput = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];

@@ -27,6 +27,8 @@ export interface LegnextRequest {
 	signal?: AbortSignal;
 	/** Credits the call will spend, quoted in the message when the account runs short (402). */
 	creditsNeeded?: number;
+	/** Fewer tries than the policy's, for callers that must answer quickly. */
+	maxAttempts?: number;
 }
 
 /**
@@ -78,7 +80,8 @@ export async function legnextRequest(
 		const { failure } = outcome;
 
 		const retryable = isSubmit ? failure.status === 429 : failure.transient;
-		if (!retryable || attempt >= retryPolicy.maxAttempts || request.signal?.aborted) {
+		const maxAttempts = request.maxAttempts ?? retryPolicy.maxAttempts;
+		if (!retryable || attempt >= maxAttempts || request.signal?.aborted) {
 			throw toNodeApiError(ctx, request, failure, {
 				apiKey,
 				baseUrl,

@@ -31,12 +31,14 @@ export async function readJob(
 	jobId: string,
 	itemIndex: number,
 	signal?: AbortSignal,
+	maxAttempts?: number,
 ): Promise<LegnextJob> {
 	const body = await legnextRequest(ctx, {
 		method: 'GET',
 		path: `/api/v1/job/${encodeURIComponent(jobId)}`,
 		itemIndex,
 		signal,
+		maxAttempts,
 	});
 	return parseJob(body);
 }

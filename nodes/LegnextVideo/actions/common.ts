@@ -1,6 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { DownloadMode, DownloadSettings } from '../../shared/download';
+import {
+	downloadProperties,
+	type DownloadMode,
+	type DownloadSettings,
+} from '../../shared/download';
 import { InputChecker } from '../../shared/validation';
 
 /** Parameters shared by several operations, and the code that reads them. */
@@ -55,45 +59,12 @@ const waitForCompletionOn: INodeProperties = {
 
 const waitForCompletionOff: INodeProperties = { ...waitForCompletionOn, default: false };
 
-const downloadProperties: INodeProperties[] = [
-	{
-		displayName: 'Download Result Files',
-		name: 'download',
-		type: 'options',
-		default: 'one',
-		description:
-			'Whether to download the finished videos (or images) as binary files for the next nodes',
-		options: [
-			{ name: 'None', value: 'none', description: 'Only return the result URLs' },
-			{ name: 'One', value: 'one', description: 'Download one result, chosen by number' },
-			{ name: 'All', value: 'all', description: 'Download every result of the job' },
-		],
-		displayOptions: { show: { waitForCompletion: [true] } },
-	},
-	{
-		displayName: 'Result Number to Download',
-		name: 'downloadNumber',
-		type: 'number',
-		default: 0,
-		typeOptions: { minValue: 0, maxValue: 3 },
-		description:
-			'Which result to download, 0 to 3 (a job with a single result always gives that one)',
-		displayOptions: { show: { waitForCompletion: [true], download: ['one'] } },
-	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		description:
-			'Name of the binary field for the file. With "All", files go to &lt;name&gt;_0, &lt;name&gt;_1, and so on.',
-		displayOptions: { show: { waitForCompletion: [true], download: ['one', 'all'] } },
-	},
-];
-
 /** Wait toggle plus download choices; submit operations wait by default, Get Job does not. */
 export function waitProperties(waitByDefault: boolean): INodeProperties[] {
-	return [waitByDefault ? waitForCompletionOn : waitForCompletionOff, ...downloadProperties];
+	return [
+		waitByDefault ? waitForCompletionOn : waitForCompletionOff,
+		...downloadProperties({ waitForCompletion: [true] }),
+	];
 }
 
 export const waitOptionsProperty: INodeProperties = {

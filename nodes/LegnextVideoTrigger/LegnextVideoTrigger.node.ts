@@ -1,0 +1,169 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { rejectCall, verifyCallback } from '../shared/callback';
+import { downloadProperties, downloadResults, type DownloadMode } from '../shared/download';
+import { isVideoTaskType, toJobItem, type LegnextJob } from '../shared/job';
+
+/** Seen job/status pairs kept for de-duplication; old ones drop out first. */
+const MAX_REMEMBERED_DELIVERIES = 500;
+
+export class LegnextVideoTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Legnext Video Trigger',
+		name: 'legnextVideoTrigger',
+		icon: { light: 'file:../../icons/legnext.svg', dark: 'file:../../icons/legnext.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"On " + $parameter["events"] + " job"}}',
+		description: 'Starts the workflow when a Legnext job finishes (Legnext calls this node back)',
+		defaults: { name: 'Legnext Video Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'legnextVideoApi',
+				required: true,
+				displayOptions: { show: { confirmWithApi: [true] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'callback',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Put this node\u2019s Production URL, followed by ?token= and the Secret Token below, into the Callback URL of a Legnext Video node. The workflow must be active, and n8n must be reachable from the internet for Legnext to call it.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Secret Token',
+				name: 'token',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				required: true,
+				placeholder: 'e.g. a random string of 32 letters and digits',
+				description:
+					'Callbacks must carry this as ?token=... in the URL; calls without it get 401 and start nothing. Use a long random string.',
+			},
+			{
+				displayName: 'Confirm with Legnext API',
+				name: 'confirmWithApi',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to read each called-back job from the Legnext API (free) and fire only when the API confirms it. Callbacks are unsigned, so leave this on.',
+			},
+			{
+				displayName: 'Fire On',
+				name: 'events',
+				type: 'options',
+				default: 'completed',
+				options: [
+					{ name: 'Completed Jobs', value: 'completed' },
+					{ name: 'Failed Jobs', value: 'failed' },
+					{ name: 'Completed or Failed Jobs', value: 'both' },
+				],
+				description: 'Which job outcomes start the workflow',
+			},
+			{
+				displayName: 'Job Types',
+				name: 'jobTypes',
+				type: 'multiOptions',
+				default: ['any'],
+				options: [
+					{ name: 'Any Job', value: 'any' },
+					{ name: 'Create Video', value: 'video_diffusion' },
+					{ name: 'Extend Video', value: 'extend_video' },
+					{ name: 'Image Jobs', value: 'image' },
+					{ name: 'Upscale Video', value: 'video_upscale' },
+				],
+				description: 'Which kinds of job start the workflow',
+			},
+			...downloadProperties(),
+		],
+	};
+
+	// Nothing to register at Legnext: the URL is handed over with each job. These keep the de-duplication memory tidy.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				delete this.getWorkflowStaticData('node').deliveries;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const verdict = await verifyCallback(this, {
+			expectedToken: String(this.getNodeParameter('token', '')),
+			confirmWithApi: this.getNodeParameter('confirmWithApi', true) as boolean,
+		});
+		if (!verdict.accepted) return rejectCall(this, verdict.status, verdict.reason);
+		const { job } = verdict;
+
+		if (!matchesFilters(this, job)) {
+			this.getResponseObject().status(200).json({ ok: true, ignored: 'filtered out' });
+			return { noWebhookResponse: true };
+		}
+		if (!rememberDelivery(this.getWorkflowStaticData('node'), `${job.jobId}:${job.status}`)) {
+			this.getResponseObject().status(200).json({ ok: true, ignored: 'duplicate' });
+			return { noWebhookResponse: true };
+		}
+
+		const mode = this.getNodeParameter('download', 'one') as DownloadMode;
+		const binary =
+			job.status === 'completed' && mode !== 'none'
+				? await downloadResults(
+						this,
+						job,
+						{
+							mode,
+							resultNumber: Number(this.getNodeParameter('downloadNumber', 0)),
+							binaryProperty: String(this.getNodeParameter('binaryPropertyName', 'data')),
+						},
+						0,
+					)
+				: undefined;
+		return { workflowData: [[{ json: toJobItem(job), ...(binary ? { binary } : {}) }]] };
+	}
+}
+
+function matchesFilters(ctx: IWebhookFunctions, job: LegnextJob): boolean {
+	const events = ctx.getNodeParameter('events', 'completed') as string;
+	if (events !== 'both' && events !== job.status) return false;
+	const jobTypes = ctx.getNodeParameter('jobTypes', ['any']) as string[];
+	if (jobTypes.length === 0 || jobTypes.includes('any')) return true;
+	if (jobTypes.includes(job.taskType)) return true;
+	return jobTypes.includes('image') && !isVideoTaskType(job.taskType);
+}
+
+/** Records a delivery in the workflow's static data; false when it was seen before. */
+function rememberDelivery(staticData: IDataObject, key: string): boolean {
+	const seen = Array.isArray(staticData.deliveries) ? (staticData.deliveries as string[]) : [];
+	if (seen.includes(key)) return false;
+	seen.push(key);
+	staticData.deliveries = seen.slice(-MAX_REMEMBERED_DELIVERIES);
+	return true;
+}

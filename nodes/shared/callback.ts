@@ -1,0 +1,93 @@
+import { timingSafeEqual } from 'crypto';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { isFinished, parseJob, unwrapCallbackBody, type LegnextJob } from './job';
+import { readJob } from './wait';
+
+/**
+ * Legnext callbacks are unsigned, so anyone who learns the URL can forge one. A callback is a hint:
+ * it must carry our token, and (by default) the job is re-read from the API, whose answer is what fires.
+ */
+
+export const MAX_CALLBACK_BYTES = 1024 * 1024;
+
+export interface CallbackCheck {
+	/** The token the call must carry in `?token=`; empty means no token is required. */
+	expectedToken: string;
+	/** Re-read the job from the API and use that answer. */
+	confirmWithApi: boolean;
+	/** Pause mode knows which job it waits for; a callback about another job is refused. */
+	expectedJobId?: string;
+}
+
+export type CallbackVerdict =
+	| { accepted: true; job: LegnextJob }
+	| { accepted: false; status: number; reason: string };
+
+function refuse(status: number, reason: string): CallbackVerdict {
+	return { accepted: false, status, reason };
+}
+
+export function tokensMatch(given: unknown, expected: string): boolean {
+	if (typeof given !== 'string') return false;
+	const a = Buffer.from(given);
+	const b = Buffer.from(expected);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Callers answer within seconds, so the confirming read is retried only briefly. */
+const CONFIRM_ATTEMPTS = 2;
+
+export async function verifyCallback(
+	ctx: IWebhookFunctions,
+	check: CallbackCheck,
+): Promise<CallbackVerdict> {
+	const headers = ctx.getHeaderData();
+	const length = Number(headers['content-length'] ?? 0);
+	if (length > MAX_CALLBACK_BYTES) return refuse(413, 'Callback body is too large');
+
+	const query = ctx.getQueryData() as IDataObject;
+	if (check.expectedToken !== '' && !tokensMatch(query.token, check.expectedToken)) {
+		return refuse(401, 'Missing or wrong token');
+	}
+
+	// n8n has parsed the body already; anything but a JSON job object ends here.
+	const body = unwrapCallbackBody(ctx.getBodyData());
+	if (!body) return refuse(400, 'Callback body holds no Legnext job (no job_id)');
+	const claimed = parseJob(body);
+	if (check.expectedJobId && claimed.jobId !== check.expectedJobId) {
+		return refuse(409, 'Callback is about another job');
+	}
+	if (!check.confirmWithApi) {
+		return isFinished(claimed)
+			? { accepted: true, job: claimed }
+			: refuse(409, 'Job is not finished');
+	}
+
+	let confirmed: LegnextJob;
+	try {
+		confirmed = await readJob(ctx, claimed.jobId, 0, undefined, CONFIRM_ATTEMPTS);
+	} catch (error) {
+		const code = Number((error as { httpCode?: unknown }).httpCode);
+		// The API does not know the job: a forgery or a stale call. Anything else may pass, so ask for a retry.
+		return code === 404
+			? refuse(404, 'Unknown job')
+			: refuse(503, 'Could not confirm the job with Legnext');
+	}
+	if (!isFinished(confirmed)) return refuse(409, 'Legnext says the job is not finished');
+	if (claimed.status !== '' && claimed.status !== confirmed.status) {
+		return refuse(409, 'Legnext does not confirm the job status');
+	}
+	return { accepted: true, job: confirmed };
+}
+
+/** Answers a refused call ourselves and tells n8n to start nothing. */
+export function rejectCall(
+	ctx: IWebhookFunctions,
+	status: number,
+	reason: string,
+): IWebhookResponseData {
+	const response = ctx.getResponseObject();
+	response.status(status).json({ ok: false, error: reason });
+	return { noWebhookResponse: true };
+}
