@@ -1,0 +1,79 @@
+/**
+ * Runs a credential type's `test` request the way n8n's "Test" button does: a temporary
+ * declarative node whose requestDefaults are the test request, executed by n8n-core's
+ * RoutingNode with the credential (so `={{$credentials.baseUrl}}` and `authenticate` apply).
+ */
+import {
+	NodeConnectionTypes,
+	type ICredentialDataDecryptedObject,
+	type ICredentialType,
+	type INodeType,
+} from 'n8n-workflow';
+
+import { MANUAL_TRIGGER_TYPE } from './builtin-nodes';
+import { credentialTypes } from './credentials';
+import { runWorkflow } from './workflow';
+
+export interface CredentialTestOutcome {
+	/** n8n's two answers: 'OK' (green "Connection tested successfully") or 'Error'. */
+	status: 'OK' | 'Error';
+	message: string;
+	/** The response body of the test request when it succeeded. */
+	response?: unknown;
+}
+
+const CREDENTIAL_TEST_NODE_TYPE = 'test.credentialTest';
+
+export interface TestCredentialsOptions {
+	/** Credential type name, e.g. 'legnextVideoApi'. */
+	type: string;
+	data: ICredentialDataDecryptedObject;
+	/** A type not in the shared `credentialTypes` registry. */
+	credentialType?: ICredentialType;
+}
+
+export async function testCredentials(
+	options: TestCredentialsOptions,
+): Promise<CredentialTestOutcome> {
+	const credentialType = options.credentialType ?? credentialTypes.getByName(options.type);
+	const testRequest = credentialType.test?.request;
+	if (testRequest === undefined)
+		throw new Error(`Credential type "${options.type}" has no test request`);
+
+	const credentialTestNode: INodeType = {
+		description: {
+			displayName: `${credentialType.displayName} test`,
+			name: 'credentialTest',
+			group: ['transform'],
+			version: 1,
+			description: 'Runs a credential test request',
+			defaults: { name: 'Credential test' },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: options.type, required: true }],
+			requestDefaults: testRequest,
+			properties: [],
+		},
+	};
+	const result = await runWorkflow({
+		workflow: {
+			nodes: [
+				{ name: 'Start', type: MANUAL_TRIGGER_TYPE },
+				{ name: 'Credential test', type: CREDENTIAL_TEST_NODE_TYPE },
+			],
+			connections: {
+				Start: { main: [[{ node: 'Credential test', type: NodeConnectionTypes.Main, index: 0 }]] },
+			},
+		},
+		nodeTypes: { [CREDENTIAL_TEST_NODE_TYPE]: credentialTestNode },
+		credentials: { [options.type]: options.data },
+		credentialTypes: options.credentialType ? [options.credentialType] : [],
+		mode: 'internal',
+	});
+	if (result.error) return { status: 'Error', message: result.error.message };
+	return {
+		status: 'OK',
+		message: 'Connection successful!',
+		response: result.outputOf('Credential test')[0]?.json,
+	};
+}
