@@ -190,11 +190,17 @@ export function backoffDelay(attempt: number, retryAfterMs: number | null): numb
 }
 
 function networkErrorText(error: unknown): string {
-	const e = error as { code?: unknown; message?: unknown };
-	const code = typeof e?.code === 'string' ? e.code : '';
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return 'the request timed out';
+	// n8n-core may wrap the socket error; look at it and at its cause.
+	const e = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+	const code = [e?.code, e?.cause?.code].find((c): c is string => typeof c === 'string') ?? '';
+	const message = [e?.message, e?.cause?.message].filter((m) => typeof m === 'string').join(' ');
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message)) {
+		return 'the request timed out';
+	}
 	if (code === 'ECONNREFUSED') return 'the connection was refused';
-	if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection was dropped';
+	if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) {
+		return 'the connection was dropped';
+	}
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name could not be resolved';
 	return code ? `network error ${code}` : 'the connection failed without an answer';
 }

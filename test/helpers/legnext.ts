@@ -1,0 +1,144 @@
+/**
+ * Fixtures for running this package's nodes in the workflow harness: a workflow of
+ * "Set Items -> Legnext Video", the sentinel API key every test uses, and job bodies as Legnext sends them.
+ */
+import { randomUUID } from 'crypto';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { LegnextVideo } from '../../nodes/LegnextVideo/LegnextVideo.node';
+import { LegnextVideoTrigger } from '../../nodes/LegnextVideoTrigger/LegnextVideoTrigger.node';
+import { retryPolicy } from '../../nodes/shared/transport';
+import {
+	MANUAL_TRIGGER_TYPE,
+	runWorkflow,
+	SET_ITEMS_TYPE,
+	startWorkflow,
+	type RunWorkflowOptions,
+	type WorkflowJson,
+} from './workflow';
+
+export const VIDEO_NODE_TYPE = 'n8n-nodes-legnext-video.legnextVideo';
+export const TRIGGER_NODE_TYPE = 'n8n-nodes-legnext-video.legnextVideoTrigger';
+export const VIDEO_NODE = 'Legnext Video';
+
+/** A fresh fake API key per test file; it must never show up in any output, error or log. */
+export const SENTINEL_KEY = `sentinel-${randomUUID()}`;
+
+export const nodeTypes = {
+	[VIDEO_NODE_TYPE]: new LegnextVideo(),
+	[TRIGGER_NODE_TYPE]: new LegnextVideoTrigger(),
+};
+
+export function credentialsFor(baseUrl: string, apiKey = SENTINEL_KEY) {
+	return { legnextVideoApi: { apiKey, baseUrl } };
+}
+
+/** Retries without the production delays, so retry tests run in milliseconds. */
+export function useFastRetries(): void {
+	const saved = { ...retryPolicy };
+	beforeAll(() => {
+		retryPolicy.baseDelayMs = 1;
+		retryPolicy.maxDelayMs = 5;
+	});
+	afterAll(() => Object.assign(retryPolicy, saved));
+}
+
+export interface VideoNodeRun {
+	parameters: INodeParameters;
+	/** Input items; one empty item by default. */
+	items?: IDataObject[];
+	baseUrl: string;
+	apiKey?: string;
+	continueOnFail?: boolean;
+}
+
+export function videoWorkflow(run: VideoNodeRun): WorkflowJson {
+	return {
+		nodes: [
+			{ name: 'Start', type: MANUAL_TRIGGER_TYPE, parameters: {} },
+			{
+				name: 'Set Items',
+				type: SET_ITEMS_TYPE,
+				parameters: { items: JSON.stringify(run.items ?? [{}]) },
+			},
+			{
+				name: VIDEO_NODE,
+				type: VIDEO_NODE_TYPE,
+				parameters: run.parameters,
+				...(run.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Set Items', type: 'main', index: 0 }]] },
+			'Set Items': { main: [[{ node: VIDEO_NODE, type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+function runOptions(run: VideoNodeRun): RunWorkflowOptions {
+	return {
+		workflow: videoWorkflow(run),
+		nodeTypes,
+		credentials: credentialsFor(run.baseUrl, run.apiKey),
+	};
+}
+
+export async function runVideoNode(run: VideoNodeRun) {
+	return await runWorkflow(runOptions(run));
+}
+
+export function startVideoNode(run: VideoNodeRun) {
+	return startWorkflow(runOptions(run));
+}
+
+export const JOB_ID = '2cbffb65-10ac-45a2-91d4-19a19a19ab4c';
+export const IMAGE_JOB_ID = '7d0e8a4c-3b6f-4f1e-9a2d-5c8b1e0f6a3d';
+
+/** A job object shaped as Legnext returns it. */
+export function jobBody(overrides: IDataObject = {}): IDataObject {
+	return {
+		job_id: JOB_ID,
+		model: 'midjourney',
+		task_type: 'video_diffusion',
+		status: 'pending',
+		config: { service_mode: 'public', webhook_config: { endpoint: '', secret: '' } },
+		input: null,
+		output: { video_urls: null, seed: '' },
+		meta: {
+			created_at: '2025-11-05T08:22:37Z',
+			started_at: '',
+			ended_at: '',
+			usage: { type: 'point', frozen: 480, consume: 0 },
+		},
+		detail: null,
+		logs: [],
+		error: { code: 0, raw_message: '', message: '', detail: null },
+		...overrides,
+	};
+}
+
+export function completedJob(videoUrls: string[], overrides: IDataObject = {}): IDataObject {
+	return jobBody({
+		status: 'completed',
+		output: { video_urls: videoUrls, seed: '1234' },
+		meta: {
+			created_at: '2025-11-05T08:22:37Z',
+			started_at: '2025-11-05T08:22:40Z',
+			ended_at: '2025-11-05T08:26:02Z',
+			usage: { type: 'point', frozen: 0, consume: 480 },
+		},
+		...overrides,
+	});
+}
+
+/** Everything a user could see of a run, as one string, to search for the API key. */
+export function everythingVisible(value: unknown): string {
+	return JSON.stringify(value, (_key, v: unknown) =>
+		v instanceof Error ? { ...v, message: v.message, stack: v.stack } : v,
+	);
+}
+
+/** The HTTP code an execution's error carries (only API errors have one). */
+export function httpCodeOf(result: { error?: unknown }): string {
+	return String((result.error as { httpCode?: unknown } | undefined)?.httpCode);
+}
