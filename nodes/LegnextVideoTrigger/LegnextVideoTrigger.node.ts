@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { rejectCall, verifyCallback } from '../shared/callback';
-import { downloadProperties, downloadResults, type DownloadMode } from '../shared/download';
+import { downloadProperties, downloadResults, readDownloadSettings } from '../shared/download';
 import { isVideoTaskType, toJobItem, type LegnextJob } from '../shared/job';
 
 /** Seen job/status pairs kept for de-duplication; old ones drop out first. */
@@ -132,19 +132,12 @@ export class LegnextVideoTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 
-		const mode = this.getNodeParameter('download', 'one') as DownloadMode;
+		const settings = readDownloadSettings((name, fallback) =>
+			this.getNodeParameter(name, fallback),
+		);
 		const binary =
-			job.status === 'completed' && mode !== 'none'
-				? await downloadResults(
-						this,
-						job,
-						{
-							mode,
-							resultNumber: Number(this.getNodeParameter('downloadNumber', 0)),
-							binaryProperty: String(this.getNodeParameter('binaryPropertyName', 'data')),
-						},
-						0,
-					)
+			job.status === 'completed' && settings.mode !== 'none'
+				? await downloadResults(this, job, settings, 0)
 				: undefined;
 		return { workflowData: [[{ json: toJobItem(job), ...(binary ? { binary } : {}) }]] };
 	}

@@ -72,6 +72,18 @@ export function downloadProperties(show: IDisplayOptions['show'] = {}): INodePro
 	];
 }
 
+/** Reads the download choices through a parameter getter, so webhook and execute contexts share it. */
+export function readDownloadSettings(
+	getParameter: (name: string, fallback: unknown) => unknown,
+): DownloadSettings {
+	const mode = String(getParameter('download', 'one')) as DownloadMode;
+	return {
+		mode: ['none', 'one', 'all'].includes(mode) ? mode : 'none',
+		resultNumber: Number(getParameter('downloadNumber', 0)),
+		binaryProperty: String(getParameter('binaryPropertyName', 'data')) || 'data',
+	};
+}
+
 type BinaryInput = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 
 const DOWNLOAD_ATTEMPTS = 3;

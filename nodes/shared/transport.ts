@@ -191,7 +191,11 @@ export function backoffDelay(attempt: number, retryAfterMs: number | null): numb
 
 function networkErrorText(error: unknown): string {
 	// n8n-core may wrap the socket error; look at it and at its cause.
-	const e = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+	const e = error as {
+		code?: unknown;
+		message?: unknown;
+		cause?: { code?: unknown; message?: unknown };
+	};
 	const code = [e?.code, e?.cause?.code].find((c): c is string => typeof c === 'string') ?? '';
 	const message = [e?.message, e?.cause?.message].filter((m) => typeof m === 'string').join(' ');
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message)) {

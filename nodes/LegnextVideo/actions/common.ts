@@ -15,6 +15,8 @@ export interface RunControl {
 	signal: AbortSignal;
 	/** Called once a job was accepted (and paid), so the node can name it if the run stops early. */
 	submitted(jobId: string): void;
+	/** Why pause mode is not possible in this run (several items, AI tool call), or `null` when it is. */
+	pauseUnavailable: string | null;
 }
 
 /** What an operation's `plan` returns: the item's checked inputs, ready to run. Nothing is sent before it runs. */
@@ -30,6 +32,8 @@ export interface JobSettings {
 	wait: boolean;
 	timeoutMs: number;
 	maxPollIntervalMs: number;
+	/** Wait Strategy "Pause Until Callback" was chosen. */
+	pause: boolean;
 	download: DownloadSettings;
 }
 
@@ -45,6 +49,29 @@ export const callbackUrlProperty: INodeProperties = {
 	placeholder: 'https://your-n8n.example.com/webhook/...',
 	description:
 		'Optional URL Legnext POSTs the finished job to, e.g. the Production URL of a Legnext Video Trigger node. Leave empty for none.',
+};
+
+/** Submit operations only: Get Job has no job to hand a callback to. */
+export const waitStrategyProperty: INodeProperties = {
+	displayName: 'Wait Strategy',
+	name: 'waitStrategy',
+	type: 'options',
+	default: 'poll',
+	options: [
+		{
+			name: 'Poll',
+			value: 'poll',
+			description: 'Read the job status now and then until it is finished',
+		},
+		{
+			name: 'Pause Until Callback',
+			value: 'pause',
+			description:
+				'Pause the execution (no worker held, no requests) until Legnext calls back. Needs n8n reachable from the internet.',
+		},
+	],
+	hint: 'Pause works for one item outside AI tool use; with several items, or as a tool, the node polls instead and says so in "waitMode". The Callback URL must be empty.',
+	displayOptions: { show: { waitForCompletion: [true] } },
 };
 
 // Two variants because the lint wants a literal boolean default.
@@ -121,6 +148,14 @@ export function readJobSettings(ctx: IExecuteFunctions, itemIndex: number): JobS
 		3600,
 		DEFAULT_MAX_POLL_INTERVAL_SECONDS,
 	);
+	const pause = wait && ctx.getNodeParameter('waitStrategy', itemIndex, 'poll') === 'pause';
+	if (pause && check.text('callbackUrl', 'Callback URL') !== '') {
+		check.fail(
+			'Callback URL',
+			'must be empty with Wait Strategy "Pause Until Callback"',
+			'In pause mode the node gives Legnext its own resume URL.',
+		);
+	}
 	const mode = (
 		wait ? ctx.getNodeParameter('download', itemIndex, 'none') : 'none'
 	) as DownloadMode;
@@ -131,6 +166,7 @@ export function readJobSettings(ctx: IExecuteFunctions, itemIndex: number): JobS
 		wait,
 		timeoutMs: timeoutMinutes * 60_000,
 		maxPollIntervalMs: maxPollSeconds * 1000,
+		pause,
 		download: {
 			mode,
 			resultNumber:

@@ -7,6 +7,7 @@ import {
 
 import { downloadResults } from '../../shared/download';
 import { isFinished, parseJob, toJobItem, type LegnextJob } from '../../shared/job';
+import { pauseUntilCallback, resumeCallbackUrl } from '../../shared/pause';
 import { legnextRequest } from '../../shared/transport';
 import { assertCompleted, pollUntilFinished } from '../../shared/wait';
 import type { JobSettings, RunControl } from './common';
@@ -85,6 +86,18 @@ export async function submitAndComplete(
 	itemIndex: number,
 	control: RunControl,
 ): Promise<INodeExecutionData> {
+	if (settings.pause && control.pauseUnavailable === null) {
+		const body = { ...request.body, callback: await resumeCallbackUrl(ctx) };
+		const job = await submitJob(ctx, { ...request, body }, itemIndex, control);
+		await pauseUntilCallback(ctx, job, settings.timeoutMs);
+		// n8n replaces this with what webhook() returns when Legnext calls back.
+		return { json: { ...toJobItem(job), waitMode: 'pause' } };
+	}
 	const job = await submitJob(ctx, request, itemIndex, control);
-	return await completeJobItem(ctx, job, settings, itemIndex, control.signal);
+	const item = await completeJobItem(ctx, job, settings, itemIndex, control.signal);
+	if (settings.wait) {
+		item.json.waitMode = 'poll';
+		if (settings.pause) item.json.waitNote = control.pauseUnavailable;
+	}
+	return item;
 }

@@ -6,6 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import { settleConcurrently } from '../../shared/concurrency';
+import { pauseUnavailableReason } from '../../shared/pause';
 import { readMaxConcurrentJobs, type ItemRun, type OperationModule } from './common';
 import * as job from './job';
 import * as video from './video';
@@ -48,6 +49,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	if (cancelSignal?.aborted) stop.abort();
 	cancelSignal?.addEventListener('abort', () => stop.abort(), { once: true });
 	const submitted: SubmittedJob[] = [];
+	const pauseUnavailable = pauseUnavailableReason(this, items.length);
 	let firstFailure: { itemIndex: number; error: unknown } | undefined;
 
 	const settled = await settleConcurrently(
@@ -63,6 +65,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			const outcome = await run({
 				signal: stop.signal,
 				submitted: (jobId) => submitted.push({ itemIndex, jobId }),
+				pauseUnavailable,
 			}).then(
 				(value) => ({ ok: true as const, value }),
 				(error: unknown) => ({ ok: false as const, error }),

@@ -11,6 +11,7 @@ import {
 	readJobSettings,
 	waitOptionsProperty,
 	waitProperties,
+	waitStrategyProperty,
 	type ItemRun,
 } from '../common';
 import { submitAndComplete } from '../jobRunner';
@@ -133,6 +134,7 @@ const properties: INodeProperties[] = [
 	},
 	callbackUrlProperty,
 	...waitProperties(true),
+	waitStrategyProperty,
 	waitOptionsProperty,
 ];
 

@@ -11,6 +11,7 @@ import {
 	readJobSettings,
 	waitOptionsProperty,
 	waitProperties,
+	waitStrategyProperty,
 	type ItemRun,
 } from '../common';
 import { submitAndComplete } from '../jobRunner';
@@ -23,6 +24,7 @@ const properties: INodeProperties[] = [
 	videoNumberProperty,
 	callbackUrlProperty,
 	...waitProperties(true),
+	waitStrategyProperty,
 	waitOptionsProperty,
 ];
 

@@ -1,0 +1,232 @@
+/**
+ * Pause mode: the Video node submits with its resume URL as callback, the execution waits (no reads),
+ * and its webhook() resumes it only for a call with our token about a job the API confirms.
+ */
+import { randomBytes } from 'crypto';
+import nock from 'nock';
+import type { IDataObject, IExecuteData } from 'n8n-workflow';
+
+import {
+	completedJob,
+	everythingVisible,
+	jobBody,
+	JOB_ID,
+	runVideoNode,
+	SENTINEL_KEY,
+	useFastRetries,
+	VIDEO_NODE,
+} from '../helpers/legnext';
+import { resumeWorkflow, type WorkflowRunResult } from '../helpers/workflow';
+
+const API = 'http://legnext.test';
+const CDN = 'http://cdn.test';
+const OTHER_JOB = '0b9c3f7e-1d2a-4e5b-8c6d-7f8091a2b3c4';
+const video = randomBytes(64 * 1024);
+const videoUrls = [0, 1, 2, 3].map((n) => `${CDN}/v/${n}.mp4`);
+
+const pauseCreate = {
+	resource: 'video',
+	operation: 'create',
+	source: 'imageUrl',
+	imageUrl: 'https://img.test/cat.png',
+	waitStrategy: 'pause',
+	download: 'one',
+	downloadNumber: 2,
+	options: { timeoutMinutes: 30 },
+};
+
+useFastRetries();
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+/** Starts a pause-mode run; returns the waiting result and the callback URL Legnext was given. */
+async function startPaused(): Promise<{
+	waiting: WorkflowRunResult;
+	callback: URL;
+	reads: () => number;
+}> {
+	let callback = '';
+	nock(API)
+		.post('/api/v1/video-diffusion', (body: IDataObject) => {
+			callback = String(body.callback);
+			return true;
+		})
+		.reply(200, jobBody());
+	let reads = 0;
+	nock(API)
+		.persist()
+		.get(/\/api\/v1\/job\/.*/)
+		.reply(() => {
+			reads++;
+			return [500, {}];
+		});
+	const waiting = await runVideoNode({ parameters: pauseCreate, baseUrl: API });
+	nock.cleanAll();
+	return { waiting, callback: new URL(callback), reads: () => reads };
+}
+
+function callbackRequest(callback: URL, body: unknown, token?: string) {
+	const query: Record<string, string> = Object.fromEntries(callback.searchParams.entries());
+	if (token !== undefined) query.token = token;
+	return { request: { method: 'POST' as const, body, query } };
+}
+
+function confirmWith(job: IDataObject) {
+	return nock(API, { reqheaders: { 'x-api-key': SENTINEL_KEY } })
+		.get(`/api/v1/job/${job.job_id}`)
+		.reply(200, job);
+}
+
+it('submits with the resume URL and a token as callback, then waits without reading the job', async () => {
+	const { waiting, callback, reads } = await startPaused();
+	expect(waiting.status).toBe('waiting');
+	expect(waiting.waitTill?.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+	expect(callback.pathname).toMatch(/\/webhook-waiting\//);
+	expect(callback.searchParams.get('token')).toMatch(/^[0-9a-f]{32}$/);
+	expect(reads()).toBe(0);
+	// If the deadline passes without a call, n8n passes the node's input on: it says what happened.
+	const stack = waiting.run.data.executionData?.nodeExecutionStack as IExecuteData[];
+	const passThrough = stack[0].data.main[0]?.[0].json as IDataObject;
+	expect(passThrough).toMatchObject({ jobId: JOB_ID, callbackReceived: false, waitMode: 'pause' });
+	expect(passThrough.error).toMatch(
+		new RegExp(`No callback from Legnext for job ${JOB_ID} by .*"Get Job"`),
+	);
+});
+
+it('a good callback (either body shape) resumes with the API-confirmed job and its file', async () => {
+	for (const shape of ['wrapped', 'bare'] as const) {
+		const { waiting, callback } = await startPaused();
+		const job = completedJob(videoUrls, {
+			config: { webhook_config: { endpoint: callback.toString(), secret: '' } },
+		});
+		confirmWith(job);
+		nock(CDN, { badheaders: ['x-api-key'] })
+			.get('/v/2.mp4')
+			.reply(200, video);
+		const body = shape === 'wrapped' ? { timestamp: Date.now(), data: job } : job;
+		const { webhook, result } = await resumeWorkflow(waiting, callbackRequest(callback, body));
+		expect(webhook.response.status).toBe(200);
+		expect(result?.status).toBe('success');
+		const [item] = result!.outputOf(VIDEO_NODE);
+		expect(item.json).toMatchObject({
+			jobId: JOB_ID,
+			status: 'completed',
+			videoUrls,
+			waitMode: 'pause',
+			callbackReceived: true,
+		});
+		expect(item.binary?.data.fileName).toBe(`${JOB_ID}_2.mp4`);
+		expect((await result!.binaryBuffer(item, 'data')).equals(video)).toBe(true);
+		expect(everythingVisible(item)).not.toContain(SENTINEL_KEY);
+	}
+});
+
+it('a wrong or missing token gets 401 and leaves the run waiting', async () => {
+	const { waiting, callback } = await startPaused();
+	let reads = 0;
+	nock(API)
+		.persist()
+		.get(/.*/)
+		.reply(() => {
+			reads++;
+			return [200, completedJob(videoUrls)];
+		});
+	for (const token of ['0'.repeat(32), 'short', '']) {
+		const { webhook, result } = await resumeWorkflow(
+			waiting,
+			callbackRequest(callback, completedJob(videoUrls), token),
+		);
+		expect(webhook.response.status).toBe(401);
+		expect(result).toBeUndefined();
+	}
+	expect(reads).toBe(0);
+});
+
+it('a premature call (job not finished) gets 409; the later real call resumes', async () => {
+	const { waiting, callback } = await startPaused();
+	confirmWith(jobBody({ status: 'processing' }));
+	const early = await resumeWorkflow(waiting, callbackRequest(callback, completedJob(videoUrls)));
+	expect(early.webhook.response.status).toBe(409);
+	expect(early.result).toBeUndefined();
+
+	confirmWith(completedJob(videoUrls));
+	nock(CDN).get('/v/2.mp4').reply(200, video);
+	const real = await resumeWorkflow(waiting, callbackRequest(callback, completedJob(videoUrls)));
+	expect(real.result?.status).toBe('success');
+});
+
+it('a forged call about a job the API does not know gets 404', async () => {
+	const { waiting, callback } = await startPaused();
+	nock(API).get(`/api/v1/job/${OTHER_JOB}`).reply(404, { code: 404, message: 'job not found' });
+	const forged = await resumeWorkflow(
+		waiting,
+		callbackRequest(callback, completedJob(videoUrls, { job_id: OTHER_JOB })),
+	);
+	expect(forged.webhook.response.status).toBe(404);
+	expect(forged.result).toBeUndefined();
+});
+
+it('a replayed call about a job of another execution gets 409', async () => {
+	const { waiting, callback } = await startPaused();
+	const foreign = completedJob(videoUrls, {
+		job_id: OTHER_JOB,
+		config: {
+			webhook_config: {
+				endpoint: 'http://127.0.0.1:5678/webhook-waiting/99?token=feed',
+				secret: '',
+			},
+		},
+	});
+	confirmWith(foreign);
+	const replay = await resumeWorkflow(waiting, callbackRequest(callback, foreign));
+	expect(replay.webhook.response.status).toBe(409);
+	expect(replay.result).toBeUndefined();
+});
+
+it('a failed job resumes the run with the failure in the item', async () => {
+	const { waiting, callback } = await startPaused();
+	const failed = jobBody({
+		status: 'failed',
+		error: { code: 10001, message: 'moderation', raw_message: '' },
+	});
+	confirmWith(failed);
+	const { result } = await resumeWorkflow(waiting, callbackRequest(callback, failed));
+	expect(result?.outputOf(VIDEO_NODE)[0].json).toMatchObject({
+		status: 'failed',
+		error: 'moderation',
+	});
+});
+
+it('with several items it polls instead, and says so', async () => {
+	nock(API).persist().post('/api/v1/video-diffusion').reply(200, jobBody());
+	nock(API).persist().get(`/api/v1/job/${JOB_ID}`).reply(200, completedJob(videoUrls));
+	const result = await runVideoNode({
+		parameters: { ...pauseCreate, download: 'none', options: { maxPollIntervalSeconds: 0.05 } },
+		items: [{}, {}],
+		baseUrl: API,
+	});
+	expect(result.status).toBe('success');
+	for (const item of result.outputOf(VIDEO_NODE)) {
+		expect(item.json.waitMode).toBe('poll');
+		expect(item.json.waitNote).toMatch(/with 2 items the jobs were polled instead/);
+	}
+});
+
+it('refuses a Callback URL in pause mode before sending anything', async () => {
+	let requests = 0;
+	nock(API)
+		.persist()
+		.post(/.*/)
+		.reply(() => {
+			requests++;
+			return [200, jobBody()];
+		});
+	const result = await runVideoNode({
+		parameters: { ...pauseCreate, callbackUrl: 'https://hooks.test/x' },
+		baseUrl: API,
+	});
+	expect(result.error?.message).toMatch(
+		/^Callback URL must be empty with Wait Strategy "Pause Until Callback" \(item 0\)$/,
+	);
+	expect(requests).toBe(0);
+});
