@@ -1,0 +1,97 @@
+'use strict';
+// Starts what the end-to-end tests run against: the Legnext simulator (in this process) and a
+// real n8n (a copy of the migrated template user folder) with the package's dist/ loaded, an
+// owner, and a credential pointing at the simulator. Used once per run by global-setup.js.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const n8n = require('../../scripts/lib/n8n');
+const { CREDENTIAL_TYPE } = require('../../scripts/lib/workflows');
+
+const REPO_ROOT = n8n.REPO_ROOT;
+const E2E_DIR = path.join(REPO_ROOT, '.e2e'); // logs of the last run (git-ignored)
+const SIM_KEY = 'sim-key';
+const OWNER = {
+	email: 'e2e@example.com',
+	password: 'Legnext-e2e-2026',
+	firstName: 'E2E',
+	lastName: 'Owner',
+};
+const CREDENTIAL_NAME = 'Legnext (local simulator)';
+const STATE_ENV = 'LEGNEXT_E2E_STATE';
+
+function assertBuilt() {
+	const manifest = require(path.join(REPO_ROOT, 'package.json'));
+	const credential = path.join(REPO_ROOT, manifest.n8n.credentials[0]);
+	if (!fs.existsSync(credential)) {
+		throw new Error(
+			`${credential} is missing: run \`npm run build\` first (npm run test:e2e does)`,
+		);
+	}
+}
+
+function timed(timings, name, promise) {
+	const started = Date.now();
+	return promise.then((value) => {
+		timings[name] = Date.now() - started;
+		return value;
+	});
+}
+
+/**
+ * Starts simulator + n8n + owner + credential. Returns { state, sim, stop() }; `state` is plain
+ * JSON (URLs, owner, credential, log paths, timings) handed to the test processes.
+ */
+async function startEnvironment({ simOptions = {} } = {}) {
+	assertBuilt();
+	fs.mkdirSync(E2E_DIR, { recursive: true });
+	const logFile = path.join(E2E_DIR, 'n8n.log');
+	fs.rmSync(logFile, { force: true });
+	const timings = {};
+
+	const { createSimulator } = require(path.join(REPO_ROOT, 'simulator'));
+	const sim = await createSimulator({ port: 0, apiKey: SIM_KEY, jobMs: 2000, ...simOptions });
+	let server;
+	try {
+		await timed(timings, 'n8nInstallCheckMs', n8n.ensureN8n());
+		await timed(timings, 'templateCheckMs', n8n.ensureUserFolderTemplate());
+		server = await timed(timings, 'n8nStartMs', n8n.startN8n({ logFile }));
+		const api = n8n.createClient(server.url);
+		await api.setupOwner(OWNER);
+		const credential = await api.createCredential({
+			name: CREDENTIAL_NAME,
+			type: CREDENTIAL_TYPE,
+			data: { apiKey: SIM_KEY, baseUrl: sim.url },
+		});
+		const state = {
+			n8nUrl: server.url,
+			simUrl: sim.url,
+			apiKey: SIM_KEY,
+			owner: OWNER,
+			credential: { id: credential.id, name: credential.name, type: CREDENTIAL_TYPE },
+			logFile,
+			userFolder: server.userFolder,
+			timings,
+		};
+		const stop = async () => {
+			await server.stop();
+			await sim.close();
+		};
+		return { state, sim, stop };
+	} catch (error) {
+		if (server) await server.stop();
+		await sim.close();
+		throw error;
+	}
+}
+
+module.exports = {
+	startEnvironment,
+	REPO_ROOT,
+	E2E_DIR,
+	SIM_KEY,
+	OWNER,
+	CREDENTIAL_NAME,
+	CREDENTIAL_TYPE,
+	STATE_ENV,
+};

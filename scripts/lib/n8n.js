@@ -1,0 +1,309 @@
+'use strict';
+// Runs a real n8n with this package loaded: install into a shared cache, start/stop instances,
+// plus the REST client and browser helpers (re-exported from rest.js and browser.js).
+//
+//   const n8n = require('./scripts/lib/n8n');
+//   const server = await n8n.startN8n({ userFolder });     // installs n8n on first use
+//   const api = n8n.createClient(server.url);
+//   await api.setupOwner(); ...; await server.stop();
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { freePort, run, spawnService, tail, waitFor, withLock } = require('./proc');
+const rest = require('./rest');
+const browser = require('./browser');
+
+const N8N_VERSION = '2.41.1';
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+function cacheDir() {
+	return (
+		process.env.LEGNEXT_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-legnext-video')
+	);
+}
+
+const paths = {
+	get installDir() {
+		return path.join(cacheDir(), `n8n-${N8N_VERSION}`);
+	},
+	get n8nBin() {
+		return path.join(this.installDir, 'node_modules', 'n8n', 'bin', 'n8n');
+	},
+	get installMarker() {
+		return path.join(this.installDir, '.install-complete');
+	},
+	get installLog() {
+		return path.join(cacheDir(), `n8n-${N8N_VERSION}-install.log`);
+	},
+	// A user folder whose database is already migrated; copied for every run (saves 1-2 min).
+	get templateDir() {
+		return path.join(cacheDir(), `userfolder-template-${N8N_VERSION}`);
+	},
+	get devUserFolder() {
+		return path.join(cacheDir(), 'dev-userfolder');
+	},
+	get node24BinDir() {
+		return path.join(REPO_ROOT, 'node_modules', 'node', 'bin');
+	},
+	get node24() {
+		return path.join(this.node24BinDir, 'node');
+	},
+};
+
+const log = (message) => console.log(`[n8n] ${message}`);
+
+// Inherited variables dropped from children: npm_config_* from an outer `npm run` would steer the
+// nested npm install; a developer's own n8n settings (N8N_ENCRYPTION_KEY, DB_TYPE...) would clash
+// with the template user folder.
+const INHERITED_VARIABLES_DROPPED = /^(npm_|N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$)/i;
+
+/** process.env for a child on Node 24: the repo's node first on PATH, settings of others removed. */
+function node24Env(extra = {}) {
+	if (!fs.existsSync(paths.node24)) {
+		throw new Error(`Node 24 not found at ${paths.node24}: run \`npm ci\` in ${REPO_ROOT} first`);
+	}
+	const env = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (!INHERITED_VARIABLES_DROPPED.test(key)) env[key] = value;
+	}
+	env.PATH = `${paths.node24BinDir}${path.delimiter}${process.env.PATH || ''}`;
+	return { ...env, ...extra };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Install
+
+function sqliteBindingExists() {
+	const binding = path.join(paths.installDir, 'node_modules', 'sqlite3', 'build', 'Release');
+	return fs.existsSync(path.join(binding, 'node_sqlite3.node'));
+}
+
+/**
+ * Installs n8n into the cache (once per machine) and returns the path of its `n8n` bin.
+ * npm runs on the repo's Node 24 with --ignore-scripts (a Kafka client's install script would
+ * download sources from the internet), then sqlite3 is built from source.
+ */
+async function ensureN8n() {
+	if (fs.existsSync(paths.installMarker)) return paths.n8nBin;
+	fs.mkdirSync(cacheDir(), { recursive: true });
+	await withLock(`${paths.installDir}.lock`, `the n8n ${N8N_VERSION} install`, async () => {
+		if (fs.existsSync(paths.installMarker)) return; // finished by whoever held the lock
+		const started = Date.now();
+		log(
+			`installing n8n ${N8N_VERSION} into ${paths.installDir} (about 4-6 min; log: ${paths.installLog})`,
+		);
+		fs.mkdirSync(paths.installDir, { recursive: true });
+		const manifest = path.join(paths.installDir, 'package.json');
+		if (!fs.existsSync(manifest)) {
+			fs.writeFileSync(
+				manifest,
+				JSON.stringify({ name: 'legnext-n8n-runtime', private: true }, null, 2),
+			);
+		}
+		const options = { cwd: paths.installDir, env: node24Env(), logFile: paths.installLog };
+		const npmFlags = [
+			'--save-exact',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=error',
+		];
+		await run('npm', ['install', `n8n@${N8N_VERSION}`, ...npmFlags], options);
+		if (!sqliteBindingExists()) await run('npm', ['rebuild', 'sqlite3', '--no-audit'], options);
+		if (!fs.existsSync(paths.n8nBin) || !sqliteBindingExists()) {
+			throw new Error(`n8n install incomplete; see ${paths.installLog}`);
+		}
+		const seconds = Math.round((Date.now() - started) / 1000);
+		fs.writeFileSync(
+			paths.installMarker,
+			`n8n ${N8N_VERSION} installed ${new Date().toISOString()} in ${seconds}s\n`,
+		);
+		log(`n8n ${N8N_VERSION} installed in ${seconds}s`);
+	});
+	return paths.n8nBin;
+}
+
+// ---------------------------------------------------------------------------------------------
+// User folders
+
+/**
+ * Makes sure the migrated template user folder exists: starts n8n once on an empty folder
+ * (runs the database migrations), stops it cleanly, and keeps the folder. Its `.n8n/config`
+ * holds the encryption key, so every copy decrypts its credentials consistently.
+ */
+async function ensureUserFolderTemplate() {
+	const marker = path.join(paths.templateDir, '.template-complete');
+	if (fs.existsSync(marker)) return paths.templateDir;
+	await ensureN8n();
+	await withLock(`${paths.templateDir}.lock`, 'the template user folder', async () => {
+		if (fs.existsSync(marker)) return;
+		const building = `${paths.templateDir}.building`;
+		fs.rmSync(building, { recursive: true, force: true });
+		fs.rmSync(paths.templateDir, { recursive: true, force: true });
+		fs.mkdirSync(building, { recursive: true });
+		log('creating the migrated template user folder (first start runs the migrations, 1-2 min)');
+		const started = Date.now();
+		const server = await startN8n({
+			userFolder: building,
+			useTemplate: false,
+			extensionsDir: null,
+		});
+		await server.stop();
+		// Keep only the instance: the editor assets/types cache and the log are rewritten on every start.
+		for (const leftover of ['.cache', 'n8n.log', path.join('.n8n', 'crash.journal')]) {
+			fs.rmSync(path.join(building, leftover), { recursive: true, force: true });
+		}
+		fs.writeFileSync(
+			path.join(building, '.template-complete'),
+			`migrated in ${Date.now() - started} ms\n`,
+		);
+		fs.renameSync(building, paths.templateDir);
+		log(`template ready in ${Math.round((Date.now() - started) / 1000)}s`);
+	});
+	return paths.templateDir;
+}
+
+function userFolderIsInitialised(userFolder) {
+	return fs.existsSync(path.join(userFolder, '.n8n', 'config'));
+}
+
+/** Seeds `userFolder` from the migrated template unless it already holds an n8n instance. */
+async function prepareUserFolder(userFolder) {
+	if (userFolderIsInitialised(userFolder)) return userFolder;
+	const template = await ensureUserFolderTemplate();
+	fs.mkdirSync(userFolder, { recursive: true });
+	fs.cpSync(template, userFolder, { recursive: true });
+	fs.rmSync(path.join(userFolder, '.template-complete'), { force: true });
+	return userFolder;
+}
+
+/** A new temporary user folder (under the OS temp dir), seeded from the template. */
+async function createTempUserFolder(prefix = 'legnext-n8n-') {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	return prepareUserFolder(dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start / stop
+
+/** Environment for a quiet, loopback-only n8n that contacts nothing outside. */
+function n8nEnv({ userFolder, port, brokerPort, extensionsDir, env }) {
+	const url = `http://127.0.0.1:${port}/`;
+	const noProxy = ['127.0.0.1', 'localhost', process.env.NO_PROXY, process.env.no_proxy];
+	return node24Env({
+		N8N_USER_FOLDER: userFolder,
+		...(extensionsDir ? { N8N_CUSTOM_EXTENSIONS: extensionsDir } : {}),
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_EDITOR_BASE_URL: url,
+		WEBHOOK_URL: url, // resume URLs handed to the API are built from it
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_SECURE_COOKIE: 'false', // plain http
+		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+		// nothing outside loopback
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		N8N_AI_ENABLED: 'false',
+		N8N_DISABLED_MODULES: 'mcp-registry', // polls api.n8n.io; keep it the same for template and runs
+		// Off by default in 2.41; when on it blocks 127.0.0.0/8, i.e. the local simulator.
+		N8N_SSRF_PROTECTION_ENABLED: 'false',
+		NO_PROXY: noProxy.filter(Boolean).join(','),
+		no_proxy: noProxy.filter(Boolean).join(','),
+		N8N_LOG_OUTPUT: 'console',
+		N8N_LOG_LEVEL: 'info',
+		...env,
+	});
+}
+
+/**
+ * Starts `n8n start` and resolves once /healthz/readiness answers 200.
+ * Options: userFolder (seeded from the migrated template when empty, unless useTemplate is false;
+ * default: a new temp folder, deleted by stop() unless LEGNEXT_KEEP_N8N_FOLDER=1), port (default:
+ * free), extensionsDir (default <repo>/dist; null for none), env (extra variables), logFile
+ * (default <userFolder>/n8n.log), readyTimeoutMs.
+ * Returns { url, port, pid, logFile, userFolder, startMs, exited, stop() }.
+ */
+async function startN8n({
+	userFolder,
+	port,
+	extensionsDir = path.join(REPO_ROOT, 'dist'),
+	env = {},
+	logFile,
+	useTemplate = true,
+	readyTimeoutMs = 5 * 60 * 1000,
+} = {}) {
+	const n8nBin = await ensureN8n();
+	const ownsUserFolder = !userFolder;
+	if (!userFolder) userFolder = await createTempUserFolder();
+	else if (useTemplate) await prepareUserFolder(userFolder);
+	fs.mkdirSync(userFolder, { recursive: true });
+	port = port || (await freePort());
+	const brokerPort = await freePort();
+	logFile = logFile || path.join(userFolder, 'n8n.log');
+	const url = `http://127.0.0.1:${port}`;
+
+	const started = Date.now();
+	const service = spawnService(paths.node24, [n8nBin, 'start'], {
+		cwd: userFolder,
+		env: n8nEnv({ userFolder, port, brokerPort, extensionsDir, env }),
+		logFile,
+	});
+	let exitCode;
+	service.exited.then((code) => (exitCode = code));
+	try {
+		await waitFor(
+			async () => {
+				if (exitCode !== undefined) throw new Error(`n8n exited (${exitCode}) before it was ready`);
+				const response = await fetch(`${url}/healthz/readiness`).catch(() => null);
+				return response && response.status === 200;
+			},
+			{ timeoutMs: readyTimeoutMs, intervalMs: 500, what: `n8n at ${url}` },
+		);
+	} catch (error) {
+		await service.stop(2000);
+		error.message += `\n--- last lines of ${logFile} ---\n${tail(logFile)}`;
+		throw error;
+	}
+	return {
+		url,
+		port,
+		pid: service.pid,
+		logFile,
+		userFolder,
+		startMs: Date.now() - started,
+		exited: service.exited, // resolves with the exit code/signal when n8n ends
+		stop: async () => {
+			await service.stop();
+			if (ownsUserFolder && process.env.LEGNEXT_KEEP_N8N_FOLDER !== '1') {
+				fs.rmSync(userFolder, { recursive: true, force: true });
+			}
+		},
+	};
+}
+
+module.exports = {
+	N8N_VERSION,
+	REPO_ROOT,
+	paths,
+	cacheDir,
+	node24Env,
+	ensureN8n,
+	ensureUserFolderTemplate,
+	prepareUserFolder,
+	createTempUserFolder,
+	startN8n,
+	...rest,
+	...browser,
+};
