@@ -9,6 +9,8 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import * as account from './actions/account';
+import * as image from './actions/image';
 import * as job from './actions/job';
 import { route } from './actions/router';
 import * as video from './actions/video';
@@ -25,7 +27,8 @@ export class LegnextVideo implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create, extend and upscale AI videos with Legnext, and get them as files',
+		description:
+			'Create, extend and upscale AI videos and images with Legnext, get them as files, and check your credits',
 		defaults: { name: 'Legnext Video' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -49,11 +52,15 @@ export class LegnextVideo implements INodeType {
 				default: 'video',
 				options: [
 					{ name: 'Video', value: 'video' },
+					{ name: 'Image', value: 'image' },
 					{ name: 'Job', value: 'job' },
+					{ name: 'Account', value: 'account' },
 				],
 			},
 			...video.description,
+			...image.description,
 			...job.description,
+			...account.description,
 		],
 	};
 

@@ -17,7 +17,10 @@ import { backoffDelay, cancelledError, type LegnextContext } from './transport';
  * and fetched without the credential: result URLs live on a CDN that must not see the API key.
  */
 
-export type DownloadMode = 'none' | 'one' | 'all';
+/** `grid` and `allAndGrid` are offered by image operations whose jobs make a 2x2 grid. */
+export type DownloadMode = 'none' | 'one' | 'all' | 'grid' | 'allAndGrid';
+
+const DOWNLOAD_MODES: readonly string[] = ['none', 'one', 'all', 'grid', 'allAndGrid'];
 
 export interface DownloadSettings {
 	mode: DownloadMode;
@@ -28,28 +31,70 @@ export interface DownloadSettings {
 
 export interface ResultFile {
 	url: string;
+	/** 0-3 for results; -1 for an image job's grid. */
 	number: number;
 	fileName: string;
 	mimeType: string;
 }
 
-/** The download choices, the same in the Video and Trigger nodes; `show` adds conditions (e.g. only when waiting). */
-export function downloadProperties(show: IDisplayOptions['show'] = {}): INodeProperties[] {
+/**
+ * The download choices, the same in the Video and Trigger nodes; `show` adds conditions (e.g. only when waiting).
+ * `gridImages` is for image operations whose jobs make a 2x2 grid plus its four images: it adds the grid choices.
+ */
+export function downloadProperties(
+	show: IDisplayOptions['show'] = {},
+	kind: 'results' | 'gridImages' = 'results',
+): INodeProperties[] {
+	const grid = kind === 'gridImages';
+	const download: INodeProperties = grid
+		? {
+				displayName: 'Download Result Files',
+				name: 'download',
+				type: 'options',
+				default: 'all',
+				description:
+					'Whether to download the finished images as binary files for the next nodes: the 2x2 grid, the four separate images, or both',
+				options: [
+					{
+						name: 'All Images',
+						value: 'all',
+						description: 'Download the four images as separate files',
+					},
+					{
+						name: 'All Images and Grid',
+						value: 'allAndGrid',
+						description: 'Download the four images and the grid',
+					},
+					{
+						name: 'Grid',
+						value: 'grid',
+						description: 'Download the 2x2 grid of the four images as one file',
+					},
+					{ name: 'None', value: 'none', description: 'Only return the image URLs' },
+					{
+						name: 'One Image',
+						value: 'one',
+						description: 'Download one of the four images, chosen by number',
+					},
+				],
+				displayOptions: { show: { ...show } },
+			}
+		: {
+				displayName: 'Download Result Files',
+				name: 'download',
+				type: 'options',
+				default: 'one',
+				description:
+					'Whether to download the finished videos (or images) as binary files for the next nodes',
+				options: [
+					{ name: 'None', value: 'none', description: 'Only return the result URLs' },
+					{ name: 'One', value: 'one', description: 'Download one result, chosen by number' },
+					{ name: 'All', value: 'all', description: 'Download every result of the job' },
+				],
+				displayOptions: { show: { ...show } },
+			};
 	return [
-		{
-			displayName: 'Download Result Files',
-			name: 'download',
-			type: 'options',
-			default: 'one',
-			description:
-				'Whether to download the finished videos (or images) as binary files for the next nodes',
-			options: [
-				{ name: 'None', value: 'none', description: 'Only return the result URLs' },
-				{ name: 'One', value: 'one', description: 'Download one result, chosen by number' },
-				{ name: 'All', value: 'all', description: 'Download every result of the job' },
-			],
-			displayOptions: { show: { ...show } },
-		},
+		download,
 		{
 			displayName: 'Result Number to Download',
 			name: 'downloadNumber',
@@ -65,9 +110,12 @@ export function downloadProperties(show: IDisplayOptions['show'] = {}): INodePro
 			name: 'binaryPropertyName',
 			type: 'string',
 			default: 'data',
-			description:
-				'Name of the binary field for the file. With "All", files go to &lt;name&gt;_0, &lt;name&gt;_1, and so on.',
-			displayOptions: { show: { ...show, download: ['one', 'all'] } },
+			description: grid
+				? 'Name of the binary field for the file. With "All Images", files go to &lt;name&gt;_0 to &lt;name&gt;_3, and the grid (with "All Images and Grid") to &lt;name&gt;_grid.'
+				: 'Name of the binary field for the file. With "All", files go to &lt;name&gt;_0, &lt;name&gt;_1, and so on.',
+			displayOptions: {
+				show: { ...show, download: grid ? ['one', 'all', 'grid', 'allAndGrid'] : ['one', 'all'] },
+			},
 		},
 	];
 }
@@ -78,7 +126,7 @@ export function readDownloadSettings(
 ): DownloadSettings {
 	const mode = String(getParameter('download', 'one')) as DownloadMode;
 	return {
-		mode: ['none', 'one', 'all'].includes(mode) ? mode : 'none',
+		mode: DOWNLOAD_MODES.includes(mode) ? mode : 'none',
 		resultNumber: Number(getParameter('downloadNumber', 0)),
 		binaryProperty: String(getParameter('binaryPropertyName', 'data')) || 'data',
 	};
@@ -104,6 +152,22 @@ export function resultFiles(job: LegnextJob): ResultFile[] {
 		fileName: `${job.jobId}_${number}.${imageExtension(url)}`,
 		mimeType: `image/${imageExtension(url) === 'jpg' ? 'jpeg' : imageExtension(url)}`,
 	}));
+}
+
+/**
+ * The 2x2 grid of an image job: `output.image_url` when it is not one of the four images
+ * (an upscale's `image_url` is its single image, so it has no grid).
+ */
+export function gridFile(job: LegnextJob): ResultFile | null {
+	const url = job.imageUrl;
+	if (url === null || job.imageUrls.includes(url) || job.videoUrls.length > 0) return null;
+	const extension = imageExtension(url);
+	return {
+		url,
+		number: -1,
+		fileName: `${job.jobId}_grid.${extension}`,
+		mimeType: `image/${extension === 'jpg' ? 'jpeg' : extension}`,
+	};
 }
 
 function imageExtension(url: string): string {
@@ -135,6 +199,28 @@ export async function downloadResults(
 			);
 		}
 		chosen = [{ key: settings.binaryProperty, file }];
+	} else if (settings.mode === 'grid' || settings.mode === 'allAndGrid') {
+		const grid = gridFile(job);
+		if (!grid) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Legnext job ${job.jobId} has no grid image to download`,
+				{
+					itemIndex,
+					description:
+						'Only image jobs that make four images (imagine, variation, reroll, blend, pan, outpaint) have a grid. Download the images instead.',
+				},
+			);
+		}
+		chosen =
+			settings.mode === 'grid'
+				? [{ key: settings.binaryProperty, file: grid }]
+				: [
+						...files
+							.filter((file) => file.url !== grid.url)
+							.map((file) => ({ key: `${settings.binaryProperty}_${file.number}`, file })),
+						{ key: `${settings.binaryProperty}_grid`, file: grid },
+					];
 	} else {
 		chosen = files.map((file) => ({
 			key: `${settings.binaryProperty}_${file.number}`,
@@ -190,7 +276,7 @@ async function downloadFile(
 				httpCode: status === null ? null : String(status),
 			};
 			throw new NodeApiError(ctx.getNode(), errorResponse, {
-				message: `Could not download result ${file.number} of Legnext job ${jobId}: ${reason}`,
+				message: `Could not download ${file.number < 0 ? 'the grid' : `result ${file.number}`} of Legnext job ${jobId}: ${reason}`,
 				description:
 					status === 403 || status === 404 || status === 410
 						? 'The link may have expired (Legnext keeps results for 7 to 30 days). Read the job again with "Get Job" for fresh links.'

@@ -97,7 +97,11 @@ export function parseJob(body: unknown): LegnextJob {
 		imageUrl,
 		imageUrls,
 		seed: asString(output.seed),
-		prompts: [...asStringList(output.prompt), ...asStringList(output.prompts)],
+		// `prompt` can be the first of `prompts` repeated (describe, shorten): take the list when there is one.
+		prompts:
+			asStringList(output.prompts).length > 0
+				? asStringList(output.prompts)
+				: asStringList(output.prompt),
 		availableActions: asStringList(output.available_actions),
 		creditsFrozen: asNumber(usage.frozen),
 		creditsUsed: asNumber(usage.consume),

@@ -81,16 +81,32 @@ const waitForCompletionOn: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether to wait until the job is finished (video jobs take 3-6 minutes) and return its results. Off returns the submitted job at once; read it later with Get Job.',
+		'Whether to wait until the job is finished (video jobs take 3-6 minutes, image jobs about a minute) and return its results. Off returns the submitted job at once; read it later with Get Job.',
 };
 
 const waitForCompletionOff: INodeProperties = { ...waitForCompletionOn, default: false };
 
-/** Wait toggle plus download choices; submit operations wait by default, Get Job does not. */
-export function waitProperties(waitByDefault: boolean): INodeProperties[] {
+/** Jobs with text results (describe, shorten) have no files: pinned to "none", also for pause mode's resume. */
+const noDownloadProperty: INodeProperties = {
+	displayName: 'Download Result Files',
+	name: 'download',
+	type: 'hidden',
+	default: 'none',
+};
+
+/**
+ * Wait toggle plus download choices; submit operations wait by default, Get Job does not.
+ * `files`: `results` (videos, or an upscaled image), `gridImages` (image jobs with a 2x2 grid), `none` (text results).
+ */
+export function waitProperties(
+	waitByDefault: boolean,
+	files: 'results' | 'gridImages' | 'none' = 'results',
+): INodeProperties[] {
 	return [
 		waitByDefault ? waitForCompletionOn : waitForCompletionOff,
-		...downloadProperties({ waitForCompletion: [true] }),
+		...(files === 'none'
+			? [noDownloadProperty]
+			: downloadProperties({ waitForCompletion: [true] }, files)),
 	];
 }
 

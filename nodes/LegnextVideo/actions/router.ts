@@ -7,13 +7,17 @@ import {
 
 import { settleConcurrently } from '../../shared/concurrency';
 import { pauseUnavailableReason } from '../../shared/pause';
+import * as account from './account';
 import { readMaxConcurrentJobs, type ItemRun, type OperationModule } from './common';
+import * as image from './image';
 import * as job from './job';
 import * as video from './video';
 
 const resources: Record<string, Record<string, OperationModule>> = {
 	video: video.operations,
+	image: image.operations,
 	job: job.operations,
+	account: account.operations,
 };
 
 interface SubmittedJob {

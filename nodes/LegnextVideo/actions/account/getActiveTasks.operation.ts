@@ -1,0 +1,39 @@
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import type { ItemRun } from '../common';
+import { numberField, readAccountData } from './shared';
+
+/** Get active tasks: `GET /api/account/active_tasks`, the account's unfinished jobs. Free. */
+
+const properties: INodeProperties[] = [];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['account'], operation: ['getActiveTasks'] } },
+	properties,
+);
+
+export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
+	return async ({ signal }) => {
+		const data = await readAccountData(ctx, '/api/account/active_tasks', itemIndex, signal);
+		const tasks = Array.isArray(data.tasks)
+			? data.tasks.filter(
+					(task): task is IDataObject =>
+						task !== null && typeof task === 'object' && !Array.isArray(task),
+				)
+			: [];
+		return {
+			json: {
+				// Sources differ on the field names: `total` / `total_active`, `max_concurrent_task_count` / `concurrent_limit`.
+				activeTaskCount: numberField(data, 'total', 'total_active') ?? tasks.length,
+				maxConcurrentTaskCount: numberField(data, 'max_concurrent_task_count', 'concurrent_limit'),
+				tasks,
+				data,
+			},
+		};
+	};
+}

@@ -1,0 +1,50 @@
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { InputChecker } from '../../../shared/validation';
+import {
+	callbackUrlProperty,
+	readJobSettings,
+	waitOptionsProperty,
+	waitProperties,
+	waitStrategyProperty,
+	type ItemRun,
+} from '../common';
+import { submitAndComplete } from '../jobRunner';
+import { addCallback, IMAGE_CREDITS } from './shared';
+
+/** Describe: `POST /api/v1/describe` suggests prompts for an image; the text comes back in `prompts`, no files. */
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Image URL',
+		name: 'imageUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/picture.png',
+		description: 'Public http(s) URL of the image to describe',
+	},
+	callbackUrlProperty,
+	...waitProperties(true, 'none'),
+	waitStrategyProperty,
+	waitOptionsProperty,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['describe'] } },
+	properties,
+);
+
+export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
+	const check = new InputChecker(ctx, itemIndex);
+	const body: IDataObject = { imgUrl: check.url('imageUrl', 'Image URL', true) };
+	addCallback(check, body);
+	const settings = readJobSettings(ctx, itemIndex);
+	const request = { path: '/api/v1/describe', body, creditsNeeded: IMAGE_CREDITS };
+	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+}

@@ -1,0 +1,54 @@
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { InputChecker } from '../../../shared/validation';
+import {
+	callbackUrlProperty,
+	readJobSettings,
+	waitOptionsProperty,
+	waitProperties,
+	waitStrategyProperty,
+	type ItemRun,
+} from '../common';
+import { submitAndComplete } from '../jobRunner';
+import { addCallback, IMAGE_CREDITS } from './shared';
+
+/** Imagine: `POST /api/v1/diffusion` makes a 2x2 grid of four images from a text prompt. */
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		default: '',
+		required: true,
+		typeOptions: { rows: 3 },
+		placeholder: 'A lighthouse on a cliff at dusk, oil painting --ar 16:9',
+		description:
+			'What the images should show, 1 to 8192 characters. Midjourney parameters such as --ar 16:9 or --no text can be added at the end.',
+	},
+	callbackUrlProperty,
+	...waitProperties(true, 'gridImages'),
+	waitStrategyProperty,
+	waitOptionsProperty,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['imagine'] } },
+	properties,
+);
+
+export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
+	const check = new InputChecker(ctx, itemIndex);
+	const text = check.text('prompt', 'Prompt');
+	if (text === '') check.fail('Prompt', 'is empty', 'Describe the images you want.');
+	const body: IDataObject = { text: check.prompt(text, 'Prompt') };
+	addCallback(check, body);
+	const settings = readJobSettings(ctx, itemIndex);
+	const request = { path: '/api/v1/diffusion', body, creditsNeeded: IMAGE_CREDITS };
+	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+}

@@ -1,0 +1,65 @@
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { InputChecker } from '../../../shared/validation';
+import {
+	callbackUrlProperty,
+	readJobSettings,
+	waitOptionsProperty,
+	waitProperties,
+	waitStrategyProperty,
+	type ItemRun,
+} from '../common';
+import { submitAndComplete } from '../jobRunner';
+import {
+	addCallback,
+	addRemixPrompt,
+	IMAGE_CREDITS,
+	imageJobIdProperty,
+	imageNumberProperty,
+	remixPromptProperty,
+} from './shared';
+
+/** Outpaint (zoom out): `POST /api/v1/outpaint` extends one image of an image job on all sides, giving four new images. */
+
+const properties: INodeProperties[] = [
+	imageJobIdProperty,
+	imageNumberProperty,
+	{
+		displayName: 'Scale',
+		name: 'scale',
+		type: 'number',
+		default: 1.5,
+		typeOptions: { minValue: 1.1, maxValue: 2, numberPrecision: 2 },
+		description:
+			'How far to zoom out, 1.1 to 2.0 (2 makes the original image half the width and height of the result)',
+	},
+	remixPromptProperty,
+	callbackUrlProperty,
+	...waitProperties(true, 'gridImages'),
+	waitStrategyProperty,
+	waitOptionsProperty,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['outpaint'] } },
+	properties,
+);
+
+export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
+	const check = new InputChecker(ctx, itemIndex);
+	const body: IDataObject = {
+		jobId: check.jobId('imageJobId', 'Image Job ID'),
+		imageNo: check.resultNumber('imageNumber', 'Image Number'),
+		scale: check.number('scale', 'Scale', 1.1, 2, 1.5),
+	};
+	addRemixPrompt(check, body);
+	addCallback(check, body);
+	const settings = readJobSettings(ctx, itemIndex);
+	const request = { path: '/api/v1/outpaint', body, creditsNeeded: IMAGE_CREDITS };
+	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+}

@@ -1,0 +1,46 @@
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { InputChecker } from '../../../shared/validation';
+import {
+	callbackUrlProperty,
+	readJobSettings,
+	waitOptionsProperty,
+	waitProperties,
+	waitStrategyProperty,
+	type ItemRun,
+} from '../common';
+import { submitAndComplete } from '../jobRunner';
+import { addCallback, IMAGE_CREDITS, imageJobIdProperty } from './shared';
+
+/** Reroll: `POST /api/v1/reroll` runs an image job's prompt again for four new images. */
+
+const properties: INodeProperties[] = [
+	{
+		...imageJobIdProperty,
+		description:
+			'ID (UUID) of a finished Legnext image job whose prompt should be run again, e.g. the jobId output of an Imagine operation',
+	},
+	callbackUrlProperty,
+	...waitProperties(true, 'gridImages'),
+	waitStrategyProperty,
+	waitOptionsProperty,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['reroll'] } },
+	properties,
+);
+
+export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
+	const check = new InputChecker(ctx, itemIndex);
+	const body: IDataObject = { jobId: check.jobId('imageJobId', 'Image Job ID') };
+	addCallback(check, body);
+	const settings = readJobSettings(ctx, itemIndex);
+	const request = { path: '/api/v1/reroll', body, creditsNeeded: IMAGE_CREDITS };
+	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+}

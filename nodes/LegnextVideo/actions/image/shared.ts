@@ -1,0 +1,51 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import type { InputChecker } from '../../../shared/validation';
+
+/** Inputs several image operations share, and how they are checked. */
+
+/** Legnext charges 80 credits for every image action in fast mode (turbo doubles it). */
+export const IMAGE_CREDITS = 80;
+
+export const imageJobIdProperty: INodeProperties = {
+	displayName: 'Image Job ID',
+	name: 'imageJobId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: '7d0e8a4c-3b6f-4f1e-9a2d-5c8b1e0f6a3d',
+	description:
+		'ID (UUID) of a finished Legnext image job with four images, e.g. the jobId output of an Imagine operation',
+};
+
+export const imageNumberProperty: INodeProperties = {
+	displayName: 'Image Number',
+	name: 'imageNumber',
+	type: 'number',
+	default: 0,
+	typeOptions: { minValue: 0, maxValue: 3 },
+	description:
+		'Which of the job\u2019s four images to use, 0 to 3: the index into the job\u2019s imageUrls',
+};
+
+export const remixPromptProperty: INodeProperties = {
+	displayName: 'Remix Prompt',
+	name: 'remixPrompt',
+	type: 'string',
+	default: '',
+	typeOptions: { rows: 2 },
+	description:
+		'Optional new prompt to steer the result, up to 8192 characters. Leave empty to keep the original prompt.',
+};
+
+/** Adds `remixPrompt` to the body when the field is filled in. */
+export function addRemixPrompt(check: InputChecker, body: IDataObject): void {
+	const remixPrompt = check.text('remixPrompt', 'Remix Prompt');
+	if (remixPrompt !== '') body.remixPrompt = check.prompt(remixPrompt, 'Remix Prompt');
+}
+
+/** Adds `callback` to the body when the Callback URL is filled in. */
+export function addCallback(check: InputChecker, body: IDataObject): void {
+	const callback = check.url('callbackUrl', 'Callback URL', false);
+	if (callback !== '') body.callback = callback;
+}

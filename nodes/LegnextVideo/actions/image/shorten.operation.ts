@@ -1,0 +1,52 @@
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { InputChecker } from '../../../shared/validation';
+import {
+	callbackUrlProperty,
+	readJobSettings,
+	waitOptionsProperty,
+	waitProperties,
+	waitStrategyProperty,
+	type ItemRun,
+} from '../common';
+import { submitAndComplete } from '../jobRunner';
+import { addCallback, IMAGE_CREDITS } from './shared';
+
+/** Shorten: `POST /api/v1/shorten` suggests shorter versions of a prompt; the text comes back in `prompts`, no files. */
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		default: '',
+		required: true,
+		typeOptions: { rows: 3 },
+		description: 'The image prompt to shorten, 1 to 8192 characters',
+	},
+	callbackUrlProperty,
+	...waitProperties(true, 'none'),
+	waitStrategyProperty,
+	waitOptionsProperty,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['shorten'] } },
+	properties,
+);
+
+export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
+	const check = new InputChecker(ctx, itemIndex);
+	const prompt = check.text('prompt', 'Prompt');
+	if (prompt === '') check.fail('Prompt', 'is empty', 'Give the prompt to shorten.');
+	const body: IDataObject = { prompt: check.prompt(prompt, 'Prompt') };
+	addCallback(check, body);
+	const settings = readJobSettings(ctx, itemIndex);
+	const request = { path: '/api/v1/shorten', body, creditsNeeded: IMAGE_CREDITS };
+	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+}

@@ -1,0 +1,58 @@
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { InputChecker } from '../../../shared/validation';
+import {
+	callbackUrlProperty,
+	readJobSettings,
+	waitOptionsProperty,
+	waitProperties,
+	waitStrategyProperty,
+	type ItemRun,
+} from '../common';
+import { submitAndComplete } from '../jobRunner';
+import { addCallback, IMAGE_CREDITS, imageJobIdProperty, imageNumberProperty } from './shared';
+
+/** Upscale image: `POST /api/v1/upscale` renders one image of an image job larger, as a single image. */
+
+const properties: INodeProperties[] = [
+	imageJobIdProperty,
+	imageNumberProperty,
+	{
+		displayName: 'Upscale Type',
+		name: 'upscaleType',
+		type: 'options',
+		default: 0,
+		description: 'How much the upscaler may change the image',
+		options: [
+			{ name: 'Subtle', value: 0, description: 'Keep the image as it is, only larger' },
+			{ name: 'Creative', value: 1, description: 'Allow the upscaler to add and change details' },
+		],
+	},
+	callbackUrlProperty,
+	...waitProperties(true),
+	waitStrategyProperty,
+	waitOptionsProperty,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['upscale'] } },
+	properties,
+);
+
+export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
+	const check = new InputChecker(ctx, itemIndex);
+	const body: IDataObject = {
+		jobId: check.jobId('imageJobId', 'Image Job ID'),
+		imageNo: check.resultNumber('imageNumber', 'Image Number'),
+		type: check.resultNumber('upscaleType', 'Upscale Type', 1),
+	};
+	addCallback(check, body);
+	const settings = readJobSettings(ctx, itemIndex);
+	const request = { path: '/api/v1/upscale', body, creditsNeeded: IMAGE_CREDITS };
+	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+}

@@ -1,0 +1,67 @@
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { InputChecker } from '../../../shared/validation';
+import {
+	callbackUrlProperty,
+	readJobSettings,
+	waitOptionsProperty,
+	waitProperties,
+	waitStrategyProperty,
+	type ItemRun,
+} from '../common';
+import { submitAndComplete } from '../jobRunner';
+import {
+	addCallback,
+	addRemixPrompt,
+	IMAGE_CREDITS,
+	imageJobIdProperty,
+	imageNumberProperty,
+	remixPromptProperty,
+} from './shared';
+
+/** Variation: `POST /api/v1/variation` makes four new images close to one image of an image job. */
+
+const properties: INodeProperties[] = [
+	imageJobIdProperty,
+	imageNumberProperty,
+	{
+		displayName: 'Variation Type',
+		name: 'variationType',
+		type: 'options',
+		default: 0,
+		description: 'How far the new images may stray from the chosen one',
+		options: [
+			{ name: 'Subtle', value: 0, description: 'Small changes' },
+			{ name: 'Strong', value: 1, description: 'Larger changes' },
+		],
+	},
+	remixPromptProperty,
+	callbackUrlProperty,
+	...waitProperties(true, 'gridImages'),
+	waitStrategyProperty,
+	waitOptionsProperty,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['variation'] } },
+	properties,
+);
+
+export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
+	const check = new InputChecker(ctx, itemIndex);
+	const body: IDataObject = {
+		jobId: check.jobId('imageJobId', 'Image Job ID'),
+		imageNo: check.resultNumber('imageNumber', 'Image Number'),
+		type: check.resultNumber('variationType', 'Variation Type', 1),
+	};
+	addRemixPrompt(check, body);
+	addCallback(check, body);
+	const settings = readJobSettings(ctx, itemIndex);
+	const request = { path: '/api/v1/variation', body, creditsNeeded: IMAGE_CREDITS };
+	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+}
