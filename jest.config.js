@@ -4,5 +4,6 @@ module.exports = {
 	roots: ['<rootDir>/test', '<rootDir>/simulator'],
 	testMatch: ['**/*.test.ts', '**/*.test.js'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }] },
+	setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
 	testTimeout: 60000,
 };
