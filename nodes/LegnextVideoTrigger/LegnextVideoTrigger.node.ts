@@ -116,8 +116,17 @@ export class LegnextVideoTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const token = String(this.getNodeParameter('token', ''));
+		// verifyCallback takes an empty token as "none required"; here that would let anyone start the workflow.
+		if (token === '') {
+			return rejectCall(
+				this,
+				401,
+				'No Secret Token is set in the trigger, so every call is refused',
+			);
+		}
 		const verdict = await verifyCallback(this, {
-			expectedToken: String(this.getNodeParameter('token', '')),
+			expectedToken: token,
 			confirmWithApi: this.getNodeParameter('confirmWithApi', true) as boolean,
 		});
 		if (!verdict.accepted) return rejectCall(this, verdict.status, verdict.reason);

@@ -470,6 +470,17 @@ function createResult(
 	return result;
 }
 
+/**
+ * Bytes of a binary property of any item, read back through n8n-core's BinaryDataService: for items
+ * that come from no `WorkflowRunResult`, e.g. a webhook's `workflowData` (same as `result.binaryBuffer`).
+ */
+export async function binaryBuffer(
+	item: INodeExecutionData,
+	propertyName = 'data',
+): Promise<Buffer> {
+	return await readBinary(item, propertyName);
+}
+
 async function readBinary(item: INodeExecutionData, propertyName: string): Promise<Buffer> {
 	const binary = item.binary?.[propertyName];
 	if (binary === undefined) {
