@@ -116,7 +116,9 @@ export class LegnextVideoTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const token = String(this.getNodeParameter('token', ''));
+		// An expression that resolves to nothing or to an object is no token (not the text "undefined").
+		const tokenValue = this.getNodeParameter('token', '') as unknown;
+		const token = typeof tokenValue === 'string' ? tokenValue : '';
 		// verifyCallback takes an empty token as "none required"; here that would let anyone start the workflow.
 		if (token === '') {
 			return rejectCall(

@@ -1,5 +1,10 @@
 import { timingSafeEqual } from 'crypto';
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { isFinished, parseJob, unwrapCallbackBody, type LegnextJob } from './job';
 import { readJob } from './wait';
@@ -43,8 +48,13 @@ export async function verifyCallback(
 	check: CallbackCheck,
 ): Promise<CallbackVerdict> {
 	const headers = ctx.getHeaderData();
-	const length = Number(headers['content-length'] ?? 0);
-	if (length > MAX_CALLBACK_BYTES) return refuse(413, 'Callback body is too large');
+	const declared = Number(headers['content-length'] ?? 0);
+	// A chunked request declares no length: count the bytes n8n received too.
+	const rawBody = (ctx.getRequestObject() as { rawBody?: unknown }).rawBody;
+	const received = Buffer.isBuffer(rawBody) ? rawBody.length : 0;
+	if (Math.max(declared, received) > MAX_CALLBACK_BYTES) {
+		return refuse(413, 'Callback body is too large');
+	}
 
 	const query = ctx.getQueryData() as IDataObject;
 	if (check.expectedToken !== '' && !tokensMatch(query.token, check.expectedToken)) {
@@ -70,9 +80,12 @@ export async function verifyCallback(
 	} catch (error) {
 		const code = Number((error as { httpCode?: unknown }).httpCode);
 		// The API does not know the job: a forgery or a stale call. Anything else may pass, so ask for a retry.
-		return code === 404
-			? refuse(404, 'Unknown job')
-			: refuse(503, 'Could not confirm the job with Legnext');
+		if (code === 404) return refuse(404, 'Unknown job');
+		// A set-up problem of this node (no credential, a bad Base URL) is named; API details are not.
+		if (error instanceof NodeOperationError) {
+			return refuse(503, `Could not confirm the job with Legnext: ${error.message}`);
+		}
+		return refuse(503, 'Could not confirm the job with Legnext');
 	}
 	if (!isFinished(confirmed)) return refuse(409, 'Legnext says the job is not finished');
 	if (claimed.status !== '' && claimed.status !== confirmed.status) {

@@ -61,17 +61,48 @@ interface AttemptFailure {
 }
 
 /** The key is read only to keep it out of error texts; the header itself comes from the credential's `authenticate`. */
-async function readCredential(ctx: LegnextContext): Promise<{ baseUrl: string; apiKey: string }> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+async function readCredential(
+	ctx: LegnextContext,
+	itemIndex?: number,
+): Promise<{ baseUrl: string; apiKey: string }> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE).catch((error: unknown) => {
+		// n8n's own message for this ("Node does not have any credentials set") names neither the field nor the item.
+		if (ctx.getNode().credentials?.[CREDENTIAL_TYPE] !== undefined) throw error;
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Credential to connect with is empty: no Legnext API credential is selected${itemIndex === undefined ? '' : ` (item ${itemIndex})`}`,
+			{
+				itemIndex,
+				description:
+					'Choose or create a "Legnext API" credential (API key and base URL) in the node\u2019s "Credential to connect with" field.',
+			},
+		);
+	});
 	const baseUrl = (String(credentials.baseUrl ?? '') || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	if (!/^https?:\/\/[^\s/?#]+[^\s]*$/i.test(baseUrl)) {
+		// The value is not quoted: a key pasted into the wrong field must not show up in the error.
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Base URL of the Legnext API credential must be an http:// or https:// URL${itemIndex === undefined ? '' : ` (item ${itemIndex})`}`,
+			{ itemIndex, description: `Use ${DEFAULT_BASE_URL} unless you go through a gateway.` },
+		);
+	}
 	return { baseUrl, apiKey: String(credentials.apiKey ?? '') };
+}
+
+/** Errors of calls that failed for a passing reason (no answer, 429, 5xx, an unreadable body): a later call may succeed. */
+const transientErrors = new WeakSet<object>();
+
+/** Whether `legnextRequest` gave up on a passing failure (after its retries) rather than on a refusal such as 401 or 404. */
+export function isTransientError(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && transientErrors.has(error);
 }
 
 export async function legnextRequest(
 	ctx: LegnextContext,
 	request: LegnextRequest,
 ): Promise<IDataObject> {
-	const { baseUrl, apiKey } = await readCredential(ctx);
+	const { baseUrl, apiKey } = await readCredential(ctx, request.itemIndex);
 	const isSubmit = request.method !== 'GET';
 
 	for (let attempt = 1; ; attempt++) {
@@ -82,11 +113,13 @@ export async function legnextRequest(
 		const retryable = isSubmit ? failure.status === 429 : failure.transient;
 		const maxAttempts = request.maxAttempts ?? retryPolicy.maxAttempts;
 		if (!retryable || attempt >= maxAttempts || request.signal?.aborted) {
-			throw toNodeApiError(ctx, request, failure, {
+			const error = toNodeApiError(ctx, request, failure, {
 				apiKey,
 				baseUrl,
 				attempts: attempt,
 			});
+			if (failure.transient) transientErrors.add(error);
+			throw error;
 		}
 		await sleep(backoffDelay(attempt, failure.retryAfterMs), request.signal);
 	}
@@ -262,6 +295,13 @@ function adviceFor(status: number | null): {
 } {
 	if (status !== null && STATUS_ADVICE[status]) return STATUS_ADVICE[status];
 	if (status === 422) return STATUS_ADVICE[400];
+	if (status !== null && status >= 200 && status < 300) {
+		// Only an unreadable body makes a 2xx a failure (an error code in the body replaces the status).
+		return {
+			message: `Legnext\u2019s answer could not be read (HTTP ${status})`,
+			description: 'The answer was cut off or garbled on the way, e.g. by a proxy.',
+		};
+	}
 	if (status !== null && status >= 500) {
 		return {
 			message: `Legnext had a server error (HTTP ${status})`,
@@ -291,7 +331,9 @@ function toNodeApiError(
 		notes.push(`This call needs about ${request.creditsNeeded} credits.`);
 	}
 	const isSubmit = request.method !== 'GET';
-	if (isSubmit && !failure.refusedByApi && (failure.status === null || failure.status >= 500)) {
+	// No answer, a server error, or a 2xx we could not read: the job may exist, so the submit was not repeated.
+	const mayExist = failure.status === null || failure.status >= 500 || failure.status < 300;
+	if (isSubmit && !failure.refusedByApi && mayExist) {
 		notes.push(
 			'The job may have been created anyway, so it was not sent again (you are never charged twice). Check your Legnext dashboard before re-running.',
 		);

@@ -1,7 +1,7 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { isFinished, parseJob, type LegnextJob } from './job';
-import { cancelledError, legnextRequest, type LegnextContext } from './transport';
+import { cancelledError, isTransientError, legnextRequest, type LegnextContext } from './transport';
 
 /** Waiting for a job: the poll schedule, the bounded loop, and what a finished job means for the item. */
 
@@ -43,23 +43,41 @@ export async function readJob(
 	return parseJob(body);
 }
 
-/** Reads the job until it is completed or failed, or until the timeout, or until the execution is cancelled. */
+/**
+ * Reads the job until it is completed or failed, or until the timeout, or until the execution is cancelled.
+ * A read that still fails after its own retries for a passing reason (no answer, 429, 5xx, unreadable body)
+ * does not end the wait: the job is paid for and keeps running, so the next read may well find it finished.
+ * Refusals (401, 404, ...) end it at once.
+ */
 export async function pollUntilFinished(
 	ctx: LegnextContext,
 	jobId: string,
 	settings: PollSettings,
 ): Promise<LegnextJob> {
 	const started = Date.now();
+	let lastStatus = '';
+	let lastReadError: string | undefined;
 	for (;;) {
 		const elapsed = Date.now() - started;
 		const remaining = settings.timeoutMs - elapsed;
 		// The last read lands on the deadline, so a job that finishes just in time is not missed.
 		const delay = Math.min(nextPollDelay(elapsed, settings.maxIntervalMs), Math.max(0, remaining));
 		await pauseOrCancel(ctx, delay, jobId, settings);
-		const job = await readJob(ctx, jobId, settings.itemIndex, settings.signal);
-		if (isFinished(job)) return job;
+		const read = await readJob(ctx, jobId, settings.itemIndex, settings.signal).then(
+			(job) => ({ job, error: undefined }),
+			(error: unknown) => ({ job: undefined, error }),
+		);
+		if (read.job) {
+			if (isFinished(read.job)) return read.job;
+			lastStatus = read.job.status;
+			lastReadError = undefined;
+		} else if (isTransientError(read.error) && !settings.signal?.aborted) {
+			lastReadError = (read.error as Error).message;
+		} else {
+			throw read.error;
+		}
 		if (Date.now() - started >= settings.timeoutMs) {
-			throw timeoutError(ctx, jobId, job.status, settings);
+			throw timeoutError(ctx, jobId, lastStatus, settings, lastReadError);
 		}
 	}
 }
@@ -89,14 +107,18 @@ export function timeoutError(
 	jobId: string,
 	lastStatus: string,
 	settings: Pick<PollSettings, 'timeoutMs' | 'itemIndex'>,
+	lastReadError?: string,
 ): NodeOperationError {
-	const minutes = Math.round((settings.timeoutMs / 60_000) * 10) / 10;
+	const seconds = settings.timeoutMs / 1000;
+	const duration =
+		seconds < 120 ? `${Math.round(seconds)} s` : `${Math.round((seconds / 60) * 10) / 10} minutes`;
+	const readNote = lastReadError ? ` The last status read failed: ${lastReadError}.` : '';
 	return new NodeOperationError(
 		ctx.getNode(),
-		`Legnext job ${jobId} did not finish within ${minutes} minutes (last status: ${lastStatus || 'unknown'})`,
+		`Legnext job ${jobId} did not finish within ${duration} (last status: ${lastStatus || 'unknown'})`,
 		{
 			itemIndex: settings.itemIndex,
-			description: `The job may still finish. Pick it up later with the "Get Job" operation and job ID ${jobId} (jobs can be read for about 3 days), or raise the timeout.`,
+			description: `The job may still finish. Pick it up later with the "Get Job" operation and job ID ${jobId} (jobs can be read for about 3 days), or raise the timeout.${readNote}`,
 		},
 	);
 }

@@ -323,7 +323,7 @@ describe('waiting and downloading', () => {
 		});
 		const elapsed = Date.now() - started;
 		expect(result.error?.message).toMatch(
-			new RegExp(`Legnext job ${JOB_ID} did not finish within 0 minutes \\(last status: retry\\)`),
+			new RegExp(`Legnext job ${JOB_ID} did not finish within 1 s \\(last status: retry\\)`),
 		);
 		expect(result.error?.description).toMatch(/"Get Job" operation and job ID/);
 		expect(elapsed).toBeGreaterThanOrEqual(600);
