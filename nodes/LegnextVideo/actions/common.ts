@@ -6,6 +6,7 @@ import {
 	type DownloadSettings,
 } from '../../shared/download';
 import { InputChecker } from '../../shared/validation';
+import { submitAndComplete, type SubmitRequest } from './jobRunner';
 
 /** Parameters shared by several operations, and the code that reads them. */
 
@@ -21,6 +22,29 @@ export interface RunControl {
 
 /** What an operation's `plan` returns: the item's checked inputs, ready to run. Nothing is sent before it runs. */
 export type ItemRun = (control: RunControl) => Promise<INodeExecutionData>;
+
+/** The parameters every submit operation ends with: callback URL, waiting, downloads and options. */
+export function submitProperties(files: ResultFiles = 'results'): INodeProperties[] {
+	return [
+		callbackUrlProperty,
+		...waitProperties(true, files),
+		waitStrategyProperty,
+		waitOptionsProperty,
+	];
+}
+
+/** Ends a submit operation's plan: adds the optional callback, reads the wait settings, returns the run. */
+export function planSubmit(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	check: InputChecker,
+	request: SubmitRequest,
+): ItemRun {
+	const callback = check.url('callbackUrl', 'Callback URL', false);
+	const submit = callback === '' ? request : { ...request, body: { ...request.body, callback } };
+	const settings = readJobSettings(ctx, itemIndex);
+	return async (control) => await submitAndComplete(ctx, submit, settings, itemIndex, control);
+}
 
 export interface OperationModule {
 	description: INodeProperties[];
@@ -98,9 +122,11 @@ const noDownloadProperty: INodeProperties = {
  * Wait toggle plus download choices; submit operations wait by default, Get Job does not.
  * `files`: `results` (videos, or an upscaled image), `gridImages` (image jobs with a 2x2 grid), `none` (text results).
  */
+export type ResultFiles = 'results' | 'gridImages' | 'none';
+
 export function waitProperties(
 	waitByDefault: boolean,
-	files: 'results' | 'gridImages' | 'none' = 'results',
+	files: ResultFiles = 'results',
 ): INodeProperties[] {
 	return [
 		waitByDefault ? waitForCompletionOn : waitForCompletionOff,

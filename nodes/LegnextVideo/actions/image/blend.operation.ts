@@ -6,16 +6,8 @@ import {
 } from 'n8n-workflow';
 
 import { InputChecker } from '../../../shared/validation';
-import {
-	callbackUrlProperty,
-	readJobSettings,
-	waitOptionsProperty,
-	waitProperties,
-	waitStrategyProperty,
-	type ItemRun,
-} from '../common';
-import { submitAndComplete } from '../jobRunner';
-import { addCallback, IMAGE_CREDITS } from './shared';
+import { planSubmit, submitProperties, type ItemRun } from '../common';
+import { IMAGE_CREDITS } from './shared';
 
 /** Blend: `POST /api/v1/blend` mixes 2 to 5 images (by URL) into four new images. */
 
@@ -47,10 +39,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Landscape (3:2)', value: '3:2' },
 		],
 	},
-	callbackUrlProperty,
-	...waitProperties(true, 'gridImages'),
-	waitStrategyProperty,
-	waitOptionsProperty,
+	...submitProperties('gridImages'),
 ];
 
 export const description = updateDisplayOptions(
@@ -66,10 +55,11 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 		check.fail('Aspect Ratio', `must be 2:3, 1:1 or 3:2, got "${aspectRatio}"`);
 	}
 	const body: IDataObject = { imgUrls, aspect_ratio: aspectRatio };
-	addCallback(check, body);
-	const settings = readJobSettings(ctx, itemIndex);
-	const request = { path: '/api/v1/blend', body, creditsNeeded: IMAGE_CREDITS };
-	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+	return planSubmit(ctx, itemIndex, check, {
+		path: '/api/v1/blend',
+		body,
+		creditsNeeded: IMAGE_CREDITS,
+	});
 }
 
 /**

@@ -6,16 +6,8 @@ import {
 } from 'n8n-workflow';
 
 import { InputChecker } from '../../../shared/validation';
-import {
-	callbackUrlProperty,
-	readJobSettings,
-	waitOptionsProperty,
-	waitProperties,
-	waitStrategyProperty,
-	type ItemRun,
-} from '../common';
-import { submitAndComplete } from '../jobRunner';
-import { addCallback, IMAGE_CREDITS } from './shared';
+import { planSubmit, submitProperties, type ItemRun } from '../common';
+import { IMAGE_CREDITS } from './shared';
 
 /** Describe: `POST /api/v1/describe` suggests prompts for an image; the text comes back in `prompts`, no files. */
 
@@ -29,10 +21,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'https://example.com/picture.png',
 		description: 'Public http(s) URL of the image to describe',
 	},
-	callbackUrlProperty,
-	...waitProperties(true, 'none'),
-	waitStrategyProperty,
-	waitOptionsProperty,
+	...submitProperties('none'),
 ];
 
 export const description = updateDisplayOptions(
@@ -43,8 +32,9 @@ export const description = updateDisplayOptions(
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const check = new InputChecker(ctx, itemIndex);
 	const body: IDataObject = { imgUrl: check.url('imageUrl', 'Image URL', true) };
-	addCallback(check, body);
-	const settings = readJobSettings(ctx, itemIndex);
-	const request = { path: '/api/v1/describe', body, creditsNeeded: IMAGE_CREDITS };
-	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+	return planSubmit(ctx, itemIndex, check, {
+		path: '/api/v1/describe',
+		body,
+		creditsNeeded: IMAGE_CREDITS,
+	});
 }

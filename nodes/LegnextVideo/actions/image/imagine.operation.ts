@@ -6,16 +6,8 @@ import {
 } from 'n8n-workflow';
 
 import { InputChecker } from '../../../shared/validation';
-import {
-	callbackUrlProperty,
-	readJobSettings,
-	waitOptionsProperty,
-	waitProperties,
-	waitStrategyProperty,
-	type ItemRun,
-} from '../common';
-import { submitAndComplete } from '../jobRunner';
-import { addCallback, IMAGE_CREDITS } from './shared';
+import { planSubmit, submitProperties, type ItemRun } from '../common';
+import { IMAGE_CREDITS } from './shared';
 
 /** Imagine: `POST /api/v1/diffusion` makes a 2x2 grid of four images from a text prompt. */
 
@@ -31,10 +23,7 @@ const properties: INodeProperties[] = [
 		description:
 			'What the images should show, 1 to 8192 characters. Midjourney parameters such as --ar 16:9 or --no text can be added at the end.',
 	},
-	callbackUrlProperty,
-	...waitProperties(true, 'gridImages'),
-	waitStrategyProperty,
-	waitOptionsProperty,
+	...submitProperties('gridImages'),
 ];
 
 export const description = updateDisplayOptions(
@@ -47,8 +36,9 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const text = check.text('prompt', 'Prompt');
 	if (text === '') check.fail('Prompt', 'is empty', 'Describe the images you want.');
 	const body: IDataObject = { text: check.prompt(text, 'Prompt') };
-	addCallback(check, body);
-	const settings = readJobSettings(ctx, itemIndex);
-	const request = { path: '/api/v1/diffusion', body, creditsNeeded: IMAGE_CREDITS };
-	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+	return planSubmit(ctx, itemIndex, check, {
+		path: '/api/v1/diffusion',
+		body,
+		creditsNeeded: IMAGE_CREDITS,
+	});
 }

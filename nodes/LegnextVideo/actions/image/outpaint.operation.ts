@@ -6,17 +6,8 @@ import {
 } from 'n8n-workflow';
 
 import { InputChecker } from '../../../shared/validation';
+import { planSubmit, submitProperties, type ItemRun } from '../common';
 import {
-	callbackUrlProperty,
-	readJobSettings,
-	waitOptionsProperty,
-	waitProperties,
-	waitStrategyProperty,
-	type ItemRun,
-} from '../common';
-import { submitAndComplete } from '../jobRunner';
-import {
-	addCallback,
 	addRemixPrompt,
 	IMAGE_CREDITS,
 	imageJobIdProperty,
@@ -39,10 +30,7 @@ const properties: INodeProperties[] = [
 			'How far to zoom out, 1.1 to 2.0 (2 makes the original image half the width and height of the result)',
 	},
 	remixPromptProperty,
-	callbackUrlProperty,
-	...waitProperties(true, 'gridImages'),
-	waitStrategyProperty,
-	waitOptionsProperty,
+	...submitProperties('gridImages'),
 ];
 
 export const description = updateDisplayOptions(
@@ -58,8 +46,9 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 		scale: check.number('scale', 'Scale', 1.1, 2, 1.5),
 	};
 	addRemixPrompt(check, body);
-	addCallback(check, body);
-	const settings = readJobSettings(ctx, itemIndex);
-	const request = { path: '/api/v1/outpaint', body, creditsNeeded: IMAGE_CREDITS };
-	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+	return planSubmit(ctx, itemIndex, check, {
+		path: '/api/v1/outpaint',
+		body,
+		creditsNeeded: IMAGE_CREDITS,
+	});
 }

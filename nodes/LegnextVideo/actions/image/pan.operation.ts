@@ -6,17 +6,8 @@ import {
 } from 'n8n-workflow';
 
 import { InputChecker } from '../../../shared/validation';
+import { planSubmit, submitProperties, type ItemRun } from '../common';
 import {
-	callbackUrlProperty,
-	readJobSettings,
-	waitOptionsProperty,
-	waitProperties,
-	waitStrategyProperty,
-	type ItemRun,
-} from '../common';
-import { submitAndComplete } from '../jobRunner';
-import {
-	addCallback,
 	addRemixPrompt,
 	IMAGE_CREDITS,
 	imageJobIdProperty,
@@ -56,10 +47,7 @@ const properties: INodeProperties[] = [
 			'How much larger the image gets in that direction, 1.1 to 3.0 (1.5 adds half its size)',
 	},
 	remixPromptProperty,
-	callbackUrlProperty,
-	...waitProperties(true, 'gridImages'),
-	waitStrategyProperty,
-	waitOptionsProperty,
+	...submitProperties('gridImages'),
 ];
 
 export const description = updateDisplayOptions(
@@ -76,10 +64,11 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 		scale: check.number('scale', 'Scale', 1.1, 3, 1.5),
 	};
 	addRemixPrompt(check, body);
-	addCallback(check, body);
-	const settings = readJobSettings(ctx, itemIndex);
-	const request = { path: '/api/v1/pan', body, creditsNeeded: IMAGE_CREDITS };
-	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+	return planSubmit(ctx, itemIndex, check, {
+		path: '/api/v1/pan',
+		body,
+		creditsNeeded: IMAGE_CREDITS,
+	});
 }
 
 function readDirection(ctx: IExecuteFunctions, check: InputChecker, itemIndex: number): number {

@@ -6,16 +6,8 @@ import {
 } from 'n8n-workflow';
 
 import { InputChecker } from '../../../shared/validation';
-import {
-	callbackUrlProperty,
-	readJobSettings,
-	waitOptionsProperty,
-	waitProperties,
-	waitStrategyProperty,
-	type ItemRun,
-} from '../common';
-import { submitAndComplete } from '../jobRunner';
-import { addCallback, IMAGE_CREDITS, imageJobIdProperty } from './shared';
+import { planSubmit, submitProperties, type ItemRun } from '../common';
+import { IMAGE_CREDITS, imageJobIdProperty } from './shared';
 
 /** Reroll: `POST /api/v1/reroll` runs an image job's prompt again for four new images. */
 
@@ -25,10 +17,7 @@ const properties: INodeProperties[] = [
 		description:
 			'ID (UUID) of a finished Legnext image job whose prompt should be run again, e.g. the jobId output of an Imagine operation',
 	},
-	callbackUrlProperty,
-	...waitProperties(true, 'gridImages'),
-	waitStrategyProperty,
-	waitOptionsProperty,
+	...submitProperties('gridImages'),
 ];
 
 export const description = updateDisplayOptions(
@@ -39,8 +28,9 @@ export const description = updateDisplayOptions(
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const check = new InputChecker(ctx, itemIndex);
 	const body: IDataObject = { jobId: check.jobId('imageJobId', 'Image Job ID') };
-	addCallback(check, body);
-	const settings = readJobSettings(ctx, itemIndex);
-	const request = { path: '/api/v1/reroll', body, creditsNeeded: IMAGE_CREDITS };
-	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+	return planSubmit(ctx, itemIndex, check, {
+		path: '/api/v1/reroll',
+		body,
+		creditsNeeded: IMAGE_CREDITS,
+	});
 }

@@ -43,9 +43,3 @@ export function addRemixPrompt(check: InputChecker, body: IDataObject): void {
 	const remixPrompt = check.text('remixPrompt', 'Remix Prompt');
 	if (remixPrompt !== '') body.remixPrompt = check.prompt(remixPrompt, 'Remix Prompt');
 }
-
-/** Adds `callback` to the body when the Callback URL is filled in. */
-export function addCallback(check: InputChecker, body: IDataObject): void {
-	const callback = check.url('callbackUrl', 'Callback URL', false);
-	if (callback !== '') body.callback = callback;
-}

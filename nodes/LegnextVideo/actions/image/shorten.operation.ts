@@ -6,16 +6,8 @@ import {
 } from 'n8n-workflow';
 
 import { InputChecker } from '../../../shared/validation';
-import {
-	callbackUrlProperty,
-	readJobSettings,
-	waitOptionsProperty,
-	waitProperties,
-	waitStrategyProperty,
-	type ItemRun,
-} from '../common';
-import { submitAndComplete } from '../jobRunner';
-import { addCallback, IMAGE_CREDITS } from './shared';
+import { planSubmit, submitProperties, type ItemRun } from '../common';
+import { IMAGE_CREDITS } from './shared';
 
 /** Shorten: `POST /api/v1/shorten` suggests shorter versions of a prompt; the text comes back in `prompts`, no files. */
 
@@ -29,10 +21,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		description: 'The image prompt to shorten, 1 to 8192 characters',
 	},
-	callbackUrlProperty,
-	...waitProperties(true, 'none'),
-	waitStrategyProperty,
-	waitOptionsProperty,
+	...submitProperties('none'),
 ];
 
 export const description = updateDisplayOptions(
@@ -45,8 +34,9 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const prompt = check.text('prompt', 'Prompt');
 	if (prompt === '') check.fail('Prompt', 'is empty', 'Give the prompt to shorten.');
 	const body: IDataObject = { prompt: check.prompt(prompt, 'Prompt') };
-	addCallback(check, body);
-	const settings = readJobSettings(ctx, itemIndex);
-	const request = { path: '/api/v1/shorten', body, creditsNeeded: IMAGE_CREDITS };
-	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+	return planSubmit(ctx, itemIndex, check, {
+		path: '/api/v1/shorten',
+		body,
+		creditsNeeded: IMAGE_CREDITS,
+	});
 }

@@ -6,16 +6,8 @@ import {
 } from 'n8n-workflow';
 
 import { InputChecker } from '../../../shared/validation';
-import {
-	callbackUrlProperty,
-	readJobSettings,
-	waitOptionsProperty,
-	waitProperties,
-	waitStrategyProperty,
-	type ItemRun,
-} from '../common';
-import { submitAndComplete } from '../jobRunner';
-import { addCallback, IMAGE_CREDITS, imageJobIdProperty, imageNumberProperty } from './shared';
+import { planSubmit, submitProperties, type ItemRun } from '../common';
+import { IMAGE_CREDITS, imageJobIdProperty, imageNumberProperty } from './shared';
 
 /** Upscale image: `POST /api/v1/upscale` renders one image of an image job larger, as a single image. */
 
@@ -33,10 +25,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Creative', value: 1, description: 'Allow the upscaler to add and change details' },
 		],
 	},
-	callbackUrlProperty,
-	...waitProperties(true),
-	waitStrategyProperty,
-	waitOptionsProperty,
+	...submitProperties(),
 ];
 
 export const description = updateDisplayOptions(
@@ -51,8 +40,9 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 		imageNo: check.resultNumber('imageNumber', 'Image Number'),
 		type: check.resultNumber('upscaleType', 'Upscale Type', 1),
 	};
-	addCallback(check, body);
-	const settings = readJobSettings(ctx, itemIndex);
-	const request = { path: '/api/v1/upscale', body, creditsNeeded: IMAGE_CREDITS };
-	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+	return planSubmit(ctx, itemIndex, check, {
+		path: '/api/v1/upscale',
+		body,
+		creditsNeeded: IMAGE_CREDITS,
+	});
 }

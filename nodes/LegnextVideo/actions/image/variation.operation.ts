@@ -6,17 +6,8 @@ import {
 } from 'n8n-workflow';
 
 import { InputChecker } from '../../../shared/validation';
+import { planSubmit, submitProperties, type ItemRun } from '../common';
 import {
-	callbackUrlProperty,
-	readJobSettings,
-	waitOptionsProperty,
-	waitProperties,
-	waitStrategyProperty,
-	type ItemRun,
-} from '../common';
-import { submitAndComplete } from '../jobRunner';
-import {
-	addCallback,
 	addRemixPrompt,
 	IMAGE_CREDITS,
 	imageJobIdProperty,
@@ -41,10 +32,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	remixPromptProperty,
-	callbackUrlProperty,
-	...waitProperties(true, 'gridImages'),
-	waitStrategyProperty,
-	waitOptionsProperty,
+	...submitProperties('gridImages'),
 ];
 
 export const description = updateDisplayOptions(
@@ -60,8 +48,9 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 		type: check.resultNumber('variationType', 'Variation Type', 1),
 	};
 	addRemixPrompt(check, body);
-	addCallback(check, body);
-	const settings = readJobSettings(ctx, itemIndex);
-	const request = { path: '/api/v1/variation', body, creditsNeeded: IMAGE_CREDITS };
-	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+	return planSubmit(ctx, itemIndex, check, {
+		path: '/api/v1/variation',
+		body,
+		creditsNeeded: IMAGE_CREDITS,
+	});
 }

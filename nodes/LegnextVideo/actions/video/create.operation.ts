@@ -6,15 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import { InputChecker } from '../../../shared/validation';
-import {
-	callbackUrlProperty,
-	readJobSettings,
-	waitOptionsProperty,
-	waitProperties,
-	waitStrategyProperty,
-	type ItemRun,
-} from '../common';
-import { submitAndComplete } from '../jobRunner';
+import { planSubmit, submitProperties, type ItemRun } from '../common';
 
 /** Create video: `POST /api/v1/video-diffusion`, animating an image (from an image job or a URL) or, unconfirmed, text alone. */
 
@@ -132,10 +124,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	callbackUrlProperty,
-	...waitProperties(true),
-	waitStrategyProperty,
-	waitOptionsProperty,
+	...submitProperties(),
 ];
 
 export const description = updateDisplayOptions(
@@ -166,15 +155,11 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 		check.fail('Source', `must be Image URL, Image Job or Text Only, got "${source}"`);
 	}
 
-	const callback = check.url('callbackUrl', 'Callback URL', false);
-	if (callback !== '') body.callback = callback;
-	const settings = readJobSettings(ctx, itemIndex);
-	const request = {
+	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/video-diffusion',
 		body,
 		creditsNeeded: CREDITS_BY_QUALITY[quality],
-	};
-	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+	});
 }
 
 function promptFlags(ctx: IExecuteFunctions, check: InputChecker, itemIndex: number): string {

@@ -6,15 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import { InputChecker } from '../../../shared/validation';
-import {
-	callbackUrlProperty,
-	readJobSettings,
-	waitOptionsProperty,
-	waitProperties,
-	waitStrategyProperty,
-	type ItemRun,
-} from '../common';
-import { submitAndComplete } from '../jobRunner';
+import { planSubmit, submitProperties, type ItemRun } from '../common';
 import { videoJobIdProperty, videoNumberProperty } from './shared';
 
 /** Extend video: `POST /api/v1/extend-video` adds about 4 seconds to one video of a finished video job. */
@@ -30,10 +22,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		description: 'Optional: what should happen next in the video, up to 8192 characters',
 	},
-	callbackUrlProperty,
-	...waitProperties(true),
-	waitStrategyProperty,
-	waitOptionsProperty,
+	...submitProperties(),
 ];
 
 export const description = updateDisplayOptions(
@@ -49,10 +38,10 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	};
 	const prompt = check.text('prompt', 'Prompt');
 	if (prompt !== '') body.prompt = check.prompt(prompt, 'Prompt');
-	const callback = check.url('callbackUrl', 'Callback URL', false);
-	if (callback !== '') body.callback = callback;
-	const settings = readJobSettings(ctx, itemIndex);
 	// Priced like the source video: 480 credits at 480p, 1536 at 720p.
-	const request = { path: '/api/v1/extend-video', body, creditsNeeded: 480 };
-	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+	return planSubmit(ctx, itemIndex, check, {
+		path: '/api/v1/extend-video',
+		body,
+		creditsNeeded: 480,
+	});
 }

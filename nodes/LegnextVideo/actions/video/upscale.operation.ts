@@ -6,15 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import { InputChecker } from '../../../shared/validation';
-import {
-	callbackUrlProperty,
-	readJobSettings,
-	waitOptionsProperty,
-	waitProperties,
-	waitStrategyProperty,
-	type ItemRun,
-} from '../common';
-import { submitAndComplete } from '../jobRunner';
+import { planSubmit, submitProperties, type ItemRun } from '../common';
 import { videoJobIdProperty, videoNumberProperty } from './shared';
 
 /** Upscale video: `POST /api/v1/video-upscale` renders one video of a finished video job at higher resolution. */
@@ -22,10 +14,7 @@ import { videoJobIdProperty, videoNumberProperty } from './shared';
 const properties: INodeProperties[] = [
 	videoJobIdProperty,
 	videoNumberProperty,
-	callbackUrlProperty,
-	...waitProperties(true),
-	waitStrategyProperty,
-	waitOptionsProperty,
+	...submitProperties(),
 ];
 
 export const description = updateDisplayOptions(
@@ -39,9 +28,9 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 		jobId: check.jobId('videoJobId', 'Video Job ID'),
 		videoNo: check.resultNumber('videoNumber', 'Video Number'),
 	};
-	const callback = check.url('callbackUrl', 'Callback URL', false);
-	if (callback !== '') body.callback = callback;
-	const settings = readJobSettings(ctx, itemIndex);
-	const request = { path: '/api/v1/video-upscale', body, creditsNeeded: 480 };
-	return async (control) => await submitAndComplete(ctx, request, settings, itemIndex, control);
+	return planSubmit(ctx, itemIndex, check, {
+		path: '/api/v1/video-upscale',
+		body,
+		creditsNeeded: 480,
+	});
 }
