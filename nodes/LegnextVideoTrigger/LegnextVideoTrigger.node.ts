@@ -59,7 +59,7 @@ export class LegnextVideoTrigger implements INodeType {
 				required: true,
 				placeholder: 'e.g. a random string of 32 letters and digits',
 				description:
-					'Callbacks must carry this as ?token=... in the URL; calls without it get 401 and start nothing. Use a long random string.',
+					'Callbacks must carry this as ?token=... in the URL; calls without it get 401 and start nothing. Until it is set, every call is refused. Use a long random string, e.g. the output of "openssl rand -hex 16".',
 			},
 			{
 				displayName: 'Confirm with Legnext API',
