@@ -95,14 +95,33 @@ async function createContext(state) {
 		 * defaults to the path in the node type's description (e.g. 'callback').
 		 */
 		async webhookUrl(workflow, nodeName, webhookPath) {
+			// Queue mode (e2e-queue/): production webhooks are served by the webhook process.
+			const webhookBase = state.webhookBaseUrl || state.n8nUrl;
 			const node = workflow.nodes.find((candidate) => candidate.name === nodeName);
 			if (!node) throw new Error(`no node named ${nodeName}`);
 			if (!webhookPath) {
 				const [described] = await api.webhookPaths({ nodes: [node] });
 				if (!described) throw new Error(`${nodeName} has no trigger webhook`);
-				return `${state.n8nUrl}/webhook/${described}`;
+				return `${webhookBase}/webhook/${described}`;
 			}
-			return `${state.n8nUrl}/webhook/${node.webhookId}/${webhookPath}`;
+			return `${webhookBase}/webhook/${node.webhookId}/${webhookPath}`;
+		},
+
+		/**
+		 * Stops n8n (SIGTERM) and starts it again on the same user folder and port (stored
+		 * executions, credentials and resume URLs stay valid), then logs `api` in again.
+		 * `downMs`: time to stay down. Returns { stopMs, startMs }.
+		 */
+		async restartN8n({ downMs = 0 } = {}) {
+			const response = await fetch(`${state.controlUrl}/n8n/restart`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ downMs }),
+			});
+			const body = await response.json().catch(() => ({}));
+			if (!response.ok) throw new Error(`n8n restart failed (${response.status}): ${body.error}`);
+			await api.login(state.owner);
+			return body;
 		},
 
 		/** Last lines of the n8n log, to put in assertion messages. */

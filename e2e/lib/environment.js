@@ -4,6 +4,7 @@
 // owner, and a credential pointing at the simulator. Used once per run by global-setup.js.
 
 const fs = require('node:fs');
+const http = require('node:http');
 const path = require('node:path');
 const n8n = require('../../scripts/lib/n8n');
 const { CREDENTIAL_TYPE } = require('../../scripts/lib/workflows');
@@ -39,8 +40,43 @@ function timed(timings, name, promise) {
 }
 
 /**
- * Starts simulator + n8n + owner + credential. Returns { state, sim, stop() }; `state` is plain
- * JSON (URLs, owner, credential, log paths, timings) handed to the test processes.
+ * A loopback HTTP endpoint in the process that owns n8n, so a test file (another process) can
+ * restart it: `POST /n8n/restart` with `{ downMs }` answers `{ stopMs, startMs }` once n8n is ready.
+ */
+async function startControlServer(restartN8n) {
+	let busy = false;
+	const server = http.createServer(async (req, res) => {
+		const answer = (status, body) => {
+			res.writeHead(status, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(body));
+		};
+		if (req.method !== 'POST' || req.url !== '/n8n/restart') return answer(404, { error: 'no route' });
+		if (busy) return answer(409, { error: 'a restart is already running' });
+		busy = true;
+		try {
+			let raw = '';
+			for await (const chunk of req) raw += chunk;
+			const { downMs = 0 } = raw ? JSON.parse(raw) : {};
+			answer(200, await restartN8n({ downMs }));
+		} catch (error) {
+			answer(500, { error: error.message });
+		} finally {
+			busy = false;
+		}
+	});
+	// A restart takes ~30 s: no socket timeouts.
+	server.requestTimeout = 0;
+	server.headersTimeout = 0;
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		close: () => new Promise((resolve) => server.close(() => resolve())),
+	};
+}
+
+/**
+ * Starts simulator + n8n + owner + credential. Returns { state, sim, stop(), restartN8n() }; `state`
+ * is plain JSON (URLs, owner, credential, log paths, control URL, timings) handed to the test processes.
  */
 async function startEnvironment({ simOptions = {} } = {}) {
 	assertBuilt();
@@ -52,6 +88,7 @@ async function startEnvironment({ simOptions = {} } = {}) {
 	const { createSimulator } = require(path.join(REPO_ROOT, 'simulator'));
 	const sim = await createSimulator({ port: 0, apiKey: SIM_KEY, jobMs: 2000, ...simOptions });
 	let server;
+	let control;
 	try {
 		await timed(timings, 'n8nInstallCheckMs', n8n.ensureN8n());
 		await timed(timings, 'templateCheckMs', n8n.ensureUserFolderTemplate());
@@ -63,6 +100,8 @@ async function startEnvironment({ simOptions = {} } = {}) {
 			type: CREDENTIAL_TYPE,
 			data: { apiKey: SIM_KEY, baseUrl: sim.url },
 		});
+		const restartN8n = ({ downMs = 0 } = {}) => server.restart({ downMs });
+		control = await startControlServer(restartN8n);
 		const state = {
 			n8nUrl: server.url,
 			simUrl: sim.url,
@@ -71,14 +110,17 @@ async function startEnvironment({ simOptions = {} } = {}) {
 			credential: { id: credential.id, name: credential.name, type: CREDENTIAL_TYPE },
 			logFile,
 			userFolder: server.userFolder,
+			controlUrl: control.url, // POST /n8n/restart (see startControlServer)
 			timings,
 		};
 		const stop = async () => {
+			await control.close();
 			await server.stop();
 			await sim.close();
 		};
-		return { state, sim, stop };
+		return { state, sim, stop, restartN8n };
 	} catch (error) {
+		if (control) await control.close();
 		if (server) await server.stop();
 		await sim.close();
 		throw error;

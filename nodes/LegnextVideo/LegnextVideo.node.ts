@@ -39,6 +39,7 @@ export class LegnextVideo implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				responseData: 'noData',
 				path: '',
 				restartWebhook: true,
 			},

@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IDataObject,
 	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
@@ -14,6 +13,8 @@ import { isVideoTaskType, toJobItem, type LegnextJob } from '../shared/job';
 
 /** Seen job/status pairs kept for de-duplication; old ones drop out first. */
 const MAX_REMEMBERED_DELIVERIES = 500;
+/** Trigger nodes whose deliveries this process remembers. */
+const MAX_REMEMBERED_TRIGGERS = 200;
 
 export class LegnextVideoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -39,6 +40,7 @@ export class LegnextVideoTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				responseData: 'noData',
 				path: 'callback',
 			},
 		],
@@ -138,7 +140,7 @@ export class LegnextVideoTrigger implements INodeType {
 			this.getResponseObject().status(200).json({ ok: true, ignored: 'filtered out' });
 			return { noWebhookResponse: true };
 		}
-		if (!rememberDelivery(this.getWorkflowStaticData('node'), `${job.jobId}:${job.status}`)) {
+		if (!rememberDelivery(this, `${job.jobId}:${job.status}`)) {
 			this.getResponseObject().status(200).json({ ok: true, ignored: 'duplicate' });
 			return { noWebhookResponse: true };
 		}
@@ -163,11 +165,25 @@ function matchesFilters(ctx: IWebhookFunctions, job: LegnextJob): boolean {
 	return jobTypes.includes('image') && !isVideoTaskType(job.taskType);
 }
 
-/** Records a delivery in the workflow's static data; false when it was seen before. */
-function rememberDelivery(staticData: IDataObject, key: string): boolean {
-	const seen = Array.isArray(staticData.deliveries) ? (staticData.deliveries as string[]) : [];
-	if (seen.includes(key)) return false;
-	seen.push(key);
-	staticData.deliveries = seen.slice(-MAX_REMEMBERED_DELIVERIES);
+/**
+ * Deliveries this process has seen, per trigger node. n8n 2.41 does not save static data that a
+ * trigger's webhook() changed once the workflow runs, so the static data alone forgets; this memory is
+ * the first layer (per process: in queue mode each webhook process remembers its own deliveries).
+ */
+const deliveriesByTrigger = new Map<string, string[]>();
+
+/** Records a delivery; false when this trigger saw it before (in this process or in its static data). */
+function rememberDelivery(ctx: IWebhookFunctions, key: string): boolean {
+	const scope = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	const staticData = ctx.getWorkflowStaticData('node');
+	const stored = Array.isArray(staticData.deliveries) ? (staticData.deliveries as string[]) : [];
+	const inMemory = deliveriesByTrigger.get(scope) ?? [];
+	if (stored.includes(key) || inMemory.includes(key)) return false;
+	staticData.deliveries = [...stored, key].slice(-MAX_REMEMBERED_DELIVERIES);
+	deliveriesByTrigger.delete(scope); // re-insert: the map's oldest scopes are dropped first
+	deliveriesByTrigger.set(scope, [...inMemory, key].slice(-MAX_REMEMBERED_DELIVERIES));
+	if (deliveriesByTrigger.size > MAX_REMEMBERED_TRIGGERS) {
+		deliveriesByTrigger.delete(deliveriesByTrigger.keys().next().value as string);
+	}
 	return true;
 }

@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { freePort, run, spawnService, tail, waitFor, withLock } = require('./proc');
+const { freePort, run, sleep, spawnService, tail, waitFor, withLock } = require('./proc');
 const rest = require('./rest');
 const browser = require('./browser');
 
@@ -233,7 +233,7 @@ function n8nEnv({ userFolder, port, brokerPort, extensionsDir, env }) {
  * default: a new temp folder, deleted by stop() unless LEGNEXT_KEEP_N8N_FOLDER=1), port (default:
  * free), extensionsDir (default <repo>/dist; null for none), env (extra variables), logFile
  * (default <userFolder>/n8n.log), readyTimeoutMs.
- * Returns { url, port, pid, logFile, userFolder, startMs, exited, stop() }.
+ * Returns { url, port, pid, logFile, userFolder, startMs, exited, restart({ downMs }), stop() }.
  */
 async function startN8n({
 	userFolder,
@@ -254,36 +254,64 @@ async function startN8n({
 	logFile = logFile || path.join(userFolder, 'n8n.log');
 	const url = `http://127.0.0.1:${port}`;
 
-	const started = Date.now();
-	const service = spawnService(paths.node24, [n8nBin, 'start'], {
-		cwd: userFolder,
-		env: n8nEnv({ userFolder, port, brokerPort, extensionsDir, env }),
-		logFile,
-	});
-	let exitCode;
-	service.exited.then((code) => (exitCode = code));
-	try {
-		await waitFor(
-			async () => {
-				if (exitCode !== undefined) throw new Error(`n8n exited (${exitCode}) before it was ready`);
-				const response = await fetch(`${url}/healthz/readiness`).catch(() => null);
-				return response && response.status === 200;
-			},
-			{ timeoutMs: readyTimeoutMs, intervalMs: 500, what: `n8n at ${url}` },
-		);
-	} catch (error) {
-		await service.stop(2000);
-		error.message += `\n--- last lines of ${logFile} ---\n${tail(logFile)}`;
-		throw error;
+	const env24 = n8nEnv({ userFolder, port, brokerPort, extensionsDir, env });
+
+	/** Spawns `n8n start` and waits until it is ready; returns the service (see proc.spawnService). */
+	async function launch() {
+		const service = spawnService(paths.node24, [n8nBin, 'start'], {
+			cwd: userFolder,
+			env: env24,
+			logFile,
+		});
+		let exitCode;
+		service.exited.then((code) => (exitCode = code));
+		try {
+			await waitFor(
+				async () => {
+					if (exitCode !== undefined)
+						throw new Error(`n8n exited (${exitCode}) before it was ready`);
+					const response = await fetch(`${url}/healthz/readiness`).catch(() => null);
+					return response && response.status === 200;
+				},
+				{ timeoutMs: readyTimeoutMs, intervalMs: 500, what: `n8n at ${url}` },
+			);
+		} catch (error) {
+			await service.stop(2000);
+			error.message += `\n--- last lines of ${logFile} ---\n${tail(logFile)}`;
+			throw error;
+		}
+		return service;
 	}
+
+	const started = Date.now();
+	let service = await launch();
 	return {
 		url,
 		port,
-		pid: service.pid,
+		get pid() {
+			return service.pid;
+		},
 		logFile,
 		userFolder,
 		startMs: Date.now() - started,
-		exited: service.exited, // resolves with the exit code/signal when n8n ends
+		/** Resolves with the exit code/signal when the current n8n process ends. */
+		get exited() {
+			return service.exited;
+		},
+		/**
+		 * Stops n8n (SIGTERM, as a deployment would), stays down `downMs`, and starts it again on the
+		 * same user folder, port and settings, so stored executions and resume URLs stay valid.
+		 * Returns { stopMs, startMs }.
+		 */
+		restart: async ({ downMs = 0 } = {}) => {
+			const stopping = Date.now();
+			await service.stop();
+			const stopMs = Date.now() - stopping;
+			if (downMs > 0) await sleep(downMs);
+			const starting = Date.now();
+			service = await launch();
+			return { stopMs, startMs: Date.now() - starting };
+		},
 		stop: async () => {
 			await service.stop();
 			if (ownsUserFolder && process.env.LEGNEXT_KEEP_N8N_FOLDER !== '1') {
@@ -304,6 +332,7 @@ module.exports = {
 	prepareUserFolder,
 	createTempUserFolder,
 	startN8n,
+	n8nEnv,
 	...rest,
 	...browser,
 };

@@ -1,0 +1,195 @@
+'use strict';
+// The Legnext Video Trigger in a real n8n: an active workflow whose production URL (plus
+// ?token=) is a job's callback. The simulator calls back when the job ends; the trigger confirms
+// the job with the API, downloads the file and starts the workflow. Calls without the token are
+// refused with 401 and start nothing.
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { useContext } = require('./lib/context');
+const {
+	IMAGE_URL,
+	manualTrigger,
+	videoNode,
+	triggerNode,
+	noOp,
+	workflow,
+	snapshotSimulator,
+	submitToSimulator,
+	ms,
+} = require('./lib/legnext');
+const { sleep } = require('../scripts/lib/proc');
+
+const JOB_MS = 1500;
+const VIDEO_BYTES = 200_000;
+const TOKEN = `e2e-${crypto.randomUUID()}`;
+
+let simulator;
+let active; // the activated trigger workflow
+let callbackUrl; // its production URL + ?token=
+
+const ctx = useContext({
+	async setup(ctx) {
+		simulator = await snapshotSimulator(ctx.sim, ['jobMs', 'videoBytes', 'callbackShape', 'faults']);
+		await ctx.sim.reset();
+		await ctx.sim.configure({ jobMs: JOB_MS, videoBytes: VIDEO_BYTES, callbackShape: 'wrapped' });
+		active = await ctx.activate(
+			workflow('e2e trigger', [
+				triggerNode('Legnext Video Trigger', {
+					token: TOKEN,
+					events: 'completed',
+					download: 'one',
+					downloadNumber: 1,
+				}),
+				noOp('Received', [250, 0]),
+			]),
+		);
+		const url = await ctx.webhookUrl(active, 'Legnext Video Trigger');
+		callbackUrl = `${url}?token=${encodeURIComponent(TOKEN)}`;
+	},
+	async teardown(ctx) {
+		if (active) await ctx.api.deactivateWorkflow(active.id).catch(() => {});
+		if (simulator) await simulator.restore();
+	},
+});
+
+async function executionIds() {
+	return (await ctx.api.listExecutions({ workflowId: active.id })).map((e) => e.id);
+}
+
+/** Waits for the trigger workflow's next run (not in knownIds) and checks what it received. */
+async function assertFiredFor(jobId, knownIds) {
+	const execution = await ctx.waitForExecutionOf(active.id, { knownIds, timeoutMs: 30000 });
+	assert.equal(execution.status, 'success', `${JSON.stringify(execution.error)}\n${ctx.logTail(20)}`);
+	assert.equal(execution.mode, 'webhook');
+	const [fired] = execution.nodes['Legnext Video Trigger'].items;
+	const [received] = execution.nodes.Received.items;
+	assert.equal(fired.json.jobId, jobId);
+	assert.equal(fired.json.status, 'completed');
+	assert.equal(fired.json.taskType, 'video_diffusion');
+	assert.equal(fired.json.videoUrls.length, 4);
+	assert.equal(received.json.jobId, jobId);
+	const binary = received.binary && received.binary.data;
+	assert.ok(binary, 'no file reached the next node');
+	assert.equal(binary.mimeType, 'video/mp4');
+	assert.equal(binary.fileName, `${jobId}_1.mp4`);
+	const bytes = await ctx.api.downloadBinary(binary);
+	assert.equal(bytes.length, VIDEO_BYTES);
+	return { execution, size: bytes.length };
+}
+
+async function jobEnd(jobId) {
+	const job = (await ctx.sim.jobs()).find((j) => j.job_id === jobId);
+	return job.meta.ended_at;
+}
+
+let firedJobId;
+
+test('a job submitted with the trigger URL as callback fires the workflow ({timestamp, data} callback) with job output and file', async (t) => {
+	const known = await executionIds();
+	const before = await ctx.sim.stats();
+	const job = await submitToSimulator(ctx, '/api/v1/video-diffusion', {
+		prompt: `${IMAGE_URL} waves crash`,
+		videoType: 0,
+		callback: callbackUrl,
+	});
+	const { execution, size } = await assertFiredFor(job.job_id, known);
+	const after = await ctx.sim.stats();
+	assert.equal(after.callbacksSent - before.callbacksSent, 1);
+	assert.equal(after.callbacksFailed, before.callbacksFailed);
+	firedJobId = job.job_id;
+	t.diagnostic(
+		`job ${job.job_id}: callback -> execution ${execution.id} (webhook), ${size}-byte video 1 in "Received", ` +
+			`finished ${ms(await jobEnd(job.job_id), execution.stoppedAt)} ms after the job ended`,
+	);
+});
+
+test('a Video node with Callback URL and Wait off hands the job over; the bare-job callback fires the trigger', async (t) => {
+	await ctx.sim.configure({ callbackShape: 'bare' });
+	try {
+		const known = await executionIds();
+		const submit = await ctx.importAndRun(
+			workflow('e2e submit with callback', [
+				manualTrigger(),
+				videoNode('Create Video', {
+					resource: 'video',
+					operation: 'create',
+					source: 'imageUrl',
+					imageUrl: IMAGE_URL,
+					callbackUrl,
+					waitForCompletion: false,
+				}),
+			]),
+		);
+		assert.equal(submit.status, 'success', JSON.stringify(submit.error));
+		const [submitted] = submit.nodes['Create Video'].items;
+		assert.notEqual(submitted.json.status, 'completed', 'Wait off should return the job unfinished');
+		assert.equal(submitted.binary, undefined);
+		const { execution } = await assertFiredFor(submitted.json.jobId, known);
+		t.diagnostic(
+			`submit execution ${submit.id} returned job ${submitted.json.jobId} as "${submitted.json.status}"; ` +
+				`trigger execution ${execution.id} fired from the bare callback`,
+		);
+	} finally {
+		await ctx.sim.configure({ callbackShape: 'wrapped' });
+	}
+});
+
+test('calls without the token, or with a wrong one, get 401 and start nothing (no job read either)', async (t) => {
+	assert.ok(firedJobId, 'needs the job of the first test');
+	const job = (await ctx.sim.jobs()).find((j) => j.job_id === firedJobId);
+	const body = JSON.stringify({ timestamp: Date.now(), data: job });
+	const known = await executionIds();
+	const before = await ctx.sim.stats();
+	const url = callbackUrl.split('?')[0];
+	const statuses = [];
+	for (const target of [url, `${url}?token=wrong-${TOKEN}`]) {
+		const response = await fetch(target, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body,
+		});
+		statuses.push(response.status);
+		assert.equal(response.status, 401, await response.text());
+	}
+	await sleep(1500);
+	assert.deepEqual(await executionIds(), known, 'a refused call started an execution');
+	const after = await ctx.sim.stats();
+	assert.equal(
+		after.requests['GET /api/v1/job/:id'] || 0,
+		before.requests['GET /api/v1/job/:id'] || 0,
+		'a refused call read the job from the API',
+	);
+	t.diagnostic(`no token -> ${statuses[0]}, wrong token -> ${statuses[1]}; 0 executions, 0 API reads`);
+});
+
+// n8n 2.41 does not persist static data a trigger changes in webhook() once the workflow has static data
+// (WorkflowRunner.run builds a second Workflow over the same object, resetting its __dataChanged flag), so
+// the trigger also remembers deliveries in process memory. This checks duplicates after earlier deliveries.
+test('a callback delivered twice (after earlier deliveries) fires the workflow once', async (t) => {
+	await ctx.sim.configure({ faults: { callbackDuplicateRate: 1 } });
+	try {
+		const known = await executionIds();
+		const before = await ctx.sim.stats();
+		const job = await submitToSimulator(ctx, '/api/v1/video-diffusion', {
+			prompt: `${IMAGE_URL} twice`,
+			videoType: 0,
+			callback: callbackUrl,
+		});
+		await assertFiredFor(job.job_id, known);
+		await sleep(2000); // let the second delivery land
+		const after = await ctx.sim.stats();
+		const fresh = (await executionIds()).filter((id) => !known.includes(id));
+		const { staticData } = await ctx.api.getWorkflow(active.id);
+		const remembered = (staticData?.['node:Legnext Video Trigger']?.deliveries || []).length;
+		t.diagnostic(
+			`2 deliveries of job ${job.job_id} (${after.callbacksSent - before.callbacksSent} answered 2xx) -> ` +
+				`${fresh.length} execution(s); deliveries remembered in static data: ${remembered}`,
+		);
+		assert.equal(after.callbacksDuplicated - before.callbacksDuplicated, 1);
+		assert.equal(after.callbacksSent - before.callbacksSent, 2, 'both deliveries answered 2xx');
+		assert.equal(fresh.length, 1, `${fresh.length} executions for one job`);
+	} finally {
+		await ctx.sim.configure({ faults: { callbackDuplicateRate: 0 } });
+	}
+});
