@@ -36,7 +36,7 @@ const SKIPS = [
 	{
 		test: '^trigger-to-slack: activated',
 		modes: ['database'],
-		why: 'same n8n 2.41.1 database-mode 404 on the trigger\'s file (e2e/examples.test.js)',
+		why: "same n8n 2.41.1 database-mode 404 on the trigger's file (e2e/examples.test.js)",
 	},
 	{
 		test: '^pause mode: the execution waits',
@@ -91,9 +91,13 @@ function main() {
 	const { binaryMode, passThrough } = parseArgs(process.argv.slice(2));
 	const skips = SKIPS.filter((skip) => !skip.modes || skip.modes.includes(binaryMode));
 	const files = testFiles(skips);
-	console.log(`# queue-mode e2e, binary data mode ${binaryMode}: ${files.length} files (${files.join(' ')})`);
+	console.log(
+		`# queue-mode e2e, binary data mode ${binaryMode}: ${files.length} files (${files.join(' ')})`,
+	);
 	for (const skip of skips)
-		console.log(`# not run here: ${skip.file ? `e2e/${skip.file}` : `tests /${skip.test}/`} (${skip.why})`);
+		console.log(
+			`# not run here: ${skip.file ? `e2e/${skip.file}` : `tests /${skip.test}/`} (${skip.why})`,
+		);
 	const args = [
 		'--test',
 		'--test-concurrency=1',

@@ -44,7 +44,11 @@ function postgresBinDir() {
 		.sort((a, b) => Number(b) - Number(a));
 	for (const major of majors) {
 		const bin = path.join(POSTGRES_ROOT, major, 'bin');
-		if (['postgres', 'initdb', 'pg_isready', 'createdb'].every((f) => fs.existsSync(path.join(bin, f))))
+		if (
+			['postgres', 'initdb', 'pg_isready', 'createdb'].every((f) =>
+				fs.existsSync(path.join(bin, f)),
+			)
+		)
 			return bin;
 	}
 	return null;
@@ -197,8 +201,23 @@ async function startPostgres({ dir, logFile, pgBin }) {
 		const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
 		fs.chownSync(pgDir, uid, gid);
 	}
-	const initArgs = ['-D', dataDir, '-U', DB_USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'];
-	await run(...asPostgresUser(path.join(pgBin, 'initdb'), initArgs), { env: process.env, cwd: pgDir, logFile });
+	const initArgs = [
+		'-D',
+		dataDir,
+		'-U',
+		DB_USER,
+		'-A',
+		'trust',
+		'-E',
+		'UTF8',
+		'--locale=C',
+		'--no-sync',
+	];
+	await run(...asPostgresUser(path.join(pgBin, 'initdb'), initArgs), {
+		env: process.env,
+		cwd: pgDir,
+		logFile,
+	});
 
 	const port = await freePort();
 	const settings = {
@@ -294,7 +313,6 @@ function queueEnv({ redisPort, postgres, encryptionKey, mainUrl, webhookUrl }) {
 		QUEUE_WORKER_LOCK_DURATION: '10000',
 		QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
 		QUEUE_WORKER_STALLED_INTERVAL: '5000',
-		N8N_RUNNERS_TASK_TIMEOUT: '120',
 	};
 }
 
@@ -302,7 +320,17 @@ function queueEnv({ redisPort, postgres, encryptionKey, mainUrl, webhookUrl }) {
  * One n8n process (main, worker or webhook) that can be started, killed and started again with
  * the same user folder, ports and settings. `readyUrl` answers 200 once it is ready.
  */
-function n8nProcess({ name, role, args, userFolder, port, healthPort, env, logFile, readyTimeoutMs }) {
+function n8nProcess({
+	name,
+	role,
+	args,
+	userFolder,
+	port,
+	healthPort,
+	env,
+	logFile,
+	readyTimeoutMs,
+}) {
 	let service;
 	let startCount = 0;
 	const url = `http://127.0.0.1:${port}`;
@@ -332,7 +360,10 @@ function n8nProcess({ name, role, args, userFolder, port, healthPort, env, logFi
 		async start() {
 			const n8nBin = await n8n.ensureN8n();
 			fs.mkdirSync(userFolder, { recursive: true });
-			fs.appendFileSync(logFile, `\n===== ${name}: n8n ${args.join(' ')} (${new Date().toISOString()})\n`);
+			fs.appendFileSync(
+				logFile,
+				`\n===== ${name}: n8n ${args.join(' ')} (${new Date().toISOString()})\n`,
+			);
 			const started = Date.now();
 			const current = spawnService(n8n.paths.node24, [n8nBin, ...args], {
 				cwd: userFolder,
@@ -456,7 +487,12 @@ async function startQueueN8n({
 	for (let i = 1; i <= workers; i++) {
 		// N8N_PORT unused by workers but kept distinct
 		workerProcesses.push(
-			await define(`worker${i}`, 'worker', ['worker', `--concurrency=${concurrency}`], await freePort()),
+			await define(
+				`worker${i}`,
+				'worker',
+				['worker', `--concurrency=${concurrency}`],
+				await freePort(),
+			),
 		);
 	}
 	const webhook = await define('webhook', 'webhook', ['webhook'], webhookPort);
@@ -471,7 +507,9 @@ async function startQueueN8n({
 	try {
 		log(`starting main ${mainUrl} (first start on an empty database runs the migrations)`);
 		timings.mainStartMs = await main.start();
-		log(`main ready in ${timings.mainStartMs} ms; starting ${workers} workers and the webhook process`);
+		log(
+			`main ready in ${timings.mainStartMs} ms; starting ${workers} workers and the webhook process`,
+		);
 		const started = Date.now();
 		await Promise.all([webhook, ...workerProcesses].map((p) => p.start()));
 		timings.othersStartMs = Date.now() - started;
