@@ -7,9 +7,10 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { rejectCall, verifyCallback } from '../shared/callback';
+import { derivedTriggerToken, rejectCall, verifyCallback } from '../shared/callback';
 import { downloadProperties, downloadResults, readDownloadSettings } from '../shared/download';
 import { isVideoTaskType, toJobItem, type LegnextJob } from '../shared/job';
+import { CREDENTIAL_TYPE } from '../shared/transport';
 
 /** Seen job/status pairs kept for de-duplication; old ones drop out first. */
 const MAX_REMEMBERED_DELIVERIES = 500;
@@ -32,7 +33,6 @@ export class LegnextVideoTrigger implements INodeType {
 			{
 				name: 'legnextVideoApi',
 				required: true,
-				displayOptions: { show: { confirmWithApi: [true] } },
 			},
 		],
 		webhooks: [
@@ -47,7 +47,7 @@ export class LegnextVideoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Put this node\u2019s Production URL, followed by ?token= and the Secret Token below, into the Callback URL of a Legnext Video node. The workflow must be active, and n8n must be reachable from the internet for Legnext to call it.',
+					'Paste this node\u2019s Production URL as it is into the Callback URL of a Legnext Video node that uses the same credential: it adds the token itself. Other senders need ?token= and the Secret Token below. The workflow must be active, and n8n reachable from the internet.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -58,10 +58,9 @@ export class LegnextVideoTrigger implements INodeType {
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				required: true,
-				placeholder: 'e.g. a random string of 32 letters and digits',
+				placeholder: 'Leave empty to derive it from the credential',
 				description:
-					'Callbacks must carry this as ?token=... in the URL; calls without it get 401 and start nothing. Until it is set, every call is refused. Use a long random string, e.g. the output of "openssl rand -hex 16".',
+					'Callbacks must carry this as ?token=... in the URL; calls without it get 401 and start nothing. Leave empty to use a token derived from the Legnext credential and this trigger, which the Legnext Video node adds by itself. Set one (e.g. "openssl rand -hex 16") for other senders.',
 			},
 			{
 				displayName: 'Confirm with Legnext API',
@@ -118,19 +117,16 @@ export class LegnextVideoTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		// An expression that resolves to nothing or to an object is no token (not the text "undefined").
-		const tokenValue = this.getNodeParameter('token', '') as unknown;
-		const token = typeof tokenValue === 'string' ? tokenValue : '';
-		// verifyCallback takes an empty token as "none required"; here that would let anyone start the workflow.
-		if (token === '') {
+		const expectedToken = await triggerToken(this);
+		if (expectedToken === null) {
 			return rejectCall(
 				this,
 				401,
-				'No Secret Token is set in the trigger, so every call is refused',
+				'No Secret Token is set and no Legnext credential to derive one from, so every call is refused',
 			);
 		}
 		const verdict = await verifyCallback(this, {
-			expectedToken: token,
+			expectedToken,
 			confirmWithApi: this.getNodeParameter('confirmWithApi', true) as boolean,
 		});
 		if (!verdict.accepted) return rejectCall(this, verdict.status, verdict.reason);
@@ -154,6 +150,26 @@ export class LegnextVideoTrigger implements INodeType {
 				: undefined;
 		return { workflowData: [[{ json: toJobItem(job), ...(binary ? { binary } : {}) }]] };
 	}
+}
+
+/**
+ * The token calls must carry: the Secret Token, or when it is empty one derived from the credential and
+ * this trigger's webhook ID (the Legnext Video node adds that one to the trigger's URL by itself).
+ */
+async function triggerToken(ctx: IWebhookFunctions): Promise<string | null> {
+	// An expression that resolves to nothing or to an object is no token (not the text "undefined").
+	const tokenValue = ctx.getNodeParameter('token', '') as unknown;
+	const token = typeof tokenValue === 'string' ? tokenValue : '';
+	if (token !== '') return token;
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE).then(
+		(data) => data,
+		() => null,
+	);
+	const apiKey = String(credentials?.apiKey ?? '');
+	const webhookId = ctx.getNode().webhookId ?? '';
+	return apiKey === '' || webhookId === ''
+		? null
+		: derivedTriggerToken(apiKey, webhookId.toLowerCase());
 }
 
 function matchesFilters(ctx: IWebhookFunctions, job: LegnextJob): boolean {

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'crypto';
+import { createHmac, timingSafeEqual } from 'crypto';
 import {
 	NodeOperationError,
 	type IDataObject,
@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { isFinished, parseJob, unwrapCallbackBody, type LegnextJob } from './job';
+import { CREDENTIAL_TYPE, type LegnextContext } from './transport';
 import { readJob } from './wait';
 
 /**
@@ -31,6 +32,36 @@ export type CallbackVerdict =
 
 function refuse(status: number, reason: string): CallbackVerdict {
 	return { accepted: false, status, reason };
+}
+
+/**
+ * The Trigger's token when its Secret Token is left empty: an HMAC of its webhook ID keyed by the API key.
+ * A Legnext Video node with the same credential can compute it, a forger cannot.
+ */
+export function derivedTriggerToken(apiKey: string, webhookId: string): string {
+	return createHmac('sha256', apiKey)
+		.update(`legnext-trigger:${webhookId}`)
+		.digest('hex')
+		.slice(0, 32);
+}
+
+/** A Legnext Video Trigger's URL (production or test): `/webhook[-test]/<webhookId>/callback`. */
+const TRIGGER_PATH = /\/webhook(?:-test)?\/([0-9a-f-]{36})\/callback\/?$/i;
+
+/**
+ * Adds the derived token to a Callback URL that points at a Legnext Video Trigger and carries no token,
+ * so users can paste the trigger's URL as it is. Any other URL is returned unchanged.
+ */
+export async function withTriggerToken(ctx: LegnextContext, callbackUrl: string): Promise<string> {
+	const url = new URL(callbackUrl);
+	const match = TRIGGER_PATH.exec(url.pathname);
+	if (!match || url.searchParams.has('token')) return callbackUrl;
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	url.searchParams.set(
+		'token',
+		derivedTriggerToken(String(credentials.apiKey ?? ''), match[1].toLowerCase()),
+	);
+	return url.toString();
 }
 
 export function tokensMatch(given: unknown, expected: string): boolean {

@@ -13,7 +13,7 @@ import type {
 	INodeParameters,
 } from 'n8n-workflow';
 
-import { MAX_CALLBACK_BYTES } from '../../nodes/shared/callback';
+import { derivedTriggerToken, MAX_CALLBACK_BYTES } from '../../nodes/shared/callback';
 import { parseJob, toJobItem } from '../../nodes/shared/job';
 import {
 	completedJob,
@@ -349,18 +349,32 @@ describe('secret token', () => {
 		expectRefused(out, 401);
 	});
 
-	it('a trigger without a Secret Token refuses every call', async () => {
-		const read = confirmRead(apiCompleted());
-		const queries: Array<WebhookRequest['query']> = [{}, { token: '' }, { token: TOKEN }];
-		for (const query of queries) {
-			const out = await callTrigger({
-				body: wrapped(apiCompleted()),
-				parameters: { token: '' },
-				query,
+	it('without a Secret Token it wants the token derived from the credential and its webhook ID', async () => {
+		const webhookId = '5b9a2c4e-7d1f-4e3a-9b8c-0a1b2c3d4e5f';
+		const derived = derivedTriggerToken(SENTINEL_KEY, webhookId);
+		const call = (query: WebhookRequest['query'], withCredential = true) =>
+			runWebhook({
+				nodeType: trigger,
+				node: { webhookId },
+				parameters: { token: '', download: 'none' },
+				credentials: withCredential ? credentialsFor(API) : undefined,
+				request: { body: wrapped(apiCompleted()), query },
 			});
-			expectRefused(out, 401, /no Secret Token/i);
+		const wrongQueries: Array<WebhookRequest['query']> = [
+			{},
+			{ token: '' },
+			{ token: TOKEN },
+			{ token: derivedTriggerToken('other-key', webhookId) },
+		];
+		for (const query of wrongQueries) {
+			expectRefused(await call(query), 401);
 		}
-		expect(read.isDone()).toBe(false);
+		expectRefused(await call({ token: derived }, false), 401, /no Legnext credential/i);
+		const read = confirmRead(apiCompleted());
+		const out = await call({ token: derived });
+		expect(out.workflowData?.[0][0].json.jobId).toBe(JOB_ID);
+		expect(read.isDone()).toBe(true);
+		expect(everythingVisible(out)).not.toContain(SENTINEL_KEY);
 	});
 });
 

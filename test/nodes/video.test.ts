@@ -19,6 +19,7 @@ import {
 	VIDEO_NODE,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
+import { derivedTriggerToken } from '../../nodes/shared/callback';
 import { parseJob, toJobItem } from '../../nodes/shared/job';
 
 const API = 'http://legnext.test';
@@ -164,6 +165,35 @@ describe('request bodies and output, without waiting', () => {
 			expect(item.binary).toBeUndefined();
 		});
 	}
+
+	it('a Callback URL that is a Legnext Video Trigger URL gets the trigger token derived from the credential', async () => {
+		const webhookId = '5b9a2c4e-7d1f-4e3a-9b8c-0a1b2c3d4e5f';
+		const triggerUrl = `https://n8n.example.com/webhook/${webhookId}/callback`;
+		for (const [given, sent] of [
+			[triggerUrl, `${triggerUrl}?token=${derivedTriggerToken(SENTINEL_KEY, webhookId)}`],
+			[`${triggerUrl}?token=mine`, `${triggerUrl}?token=mine`],
+			['https://hooks.test/other/callback', 'https://hooks.test/other/callback'],
+		]) {
+			const submit = expectSubmit('/api/v1/video-upscale', {
+				jobId: JOB_ID,
+				videoNo: 0,
+				callback: sent,
+			});
+			const result = await runVideoNode({
+				parameters: {
+					resource: 'video',
+					operation: 'upscale',
+					videoJobId: JOB_ID,
+					videoNumber: 0,
+					callbackUrl: given,
+					waitForCompletion: false,
+				},
+				baseUrl: API,
+			});
+			expect(result.status).toBe('success');
+			submit.check();
+		}
+	});
 
 	it('get job reads the job and returns it, failed or not', async () => {
 		const failed = jobBody({

@@ -5,6 +5,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { withTriggerToken } from '../../shared/callback';
 import { downloadResults } from '../../shared/download';
 import { isFinished, parseJob, toJobItem, type LegnextJob } from '../../shared/job';
 import { pauseUntilCallback, resumeCallbackUrl } from '../../shared/pause';
@@ -93,7 +94,12 @@ export async function submitAndComplete(
 		// n8n replaces this with what webhook() returns when Legnext calls back.
 		return { json: { ...toJobItem(job), waitMode: 'pause' } };
 	}
-	const job = await submitJob(ctx, request, itemIndex, control);
+	const callback = request.body.callback;
+	const submit =
+		typeof callback === 'string'
+			? { ...request, body: { ...request.body, callback: await withTriggerToken(ctx, callback) } }
+			: request;
+	const job = await submitJob(ctx, submit, itemIndex, control);
 	const item = await completeJobItem(ctx, job, settings, itemIndex, control.signal);
 	if (settings.wait) {
 		item.json.waitMode = 'poll';
