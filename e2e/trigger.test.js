@@ -193,3 +193,47 @@ test('a callback delivered twice (after earlier deliveries) fires the workflow o
 		await ctx.sim.configure({ faults: { callbackDuplicateRate: 0 } });
 	}
 });
+
+test('with no Secret Token, a Video node given the bare trigger URL adds the derived token and the trigger fires', async (t) => {
+	const derivedActive = await ctx.activate(
+		workflow('e2e trigger derived token', [
+			triggerNode('Legnext Video Trigger', { token: '', events: 'completed', download: 'none' }),
+			noOp('Received', [250, 0]),
+		]),
+	);
+	try {
+		const bareUrl = await ctx.webhookUrl(derivedActive, 'Legnext Video Trigger');
+		// Without the token a call is refused.
+		const refused = await fetch(bareUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ job_id: crypto.randomUUID(), status: 'completed' }),
+		});
+		assert.equal(refused.status, 401);
+		const known = (await ctx.api.listExecutions({ workflowId: derivedActive.id })).map((e) => e.id);
+		const submit = await ctx.importAndRun(
+			workflow('e2e submit to bare trigger URL', [
+				manualTrigger(),
+				videoNode('Create Video', {
+					resource: 'video',
+					operation: 'create',
+					source: 'imageUrl',
+					imageUrl: IMAGE_URL,
+					callbackUrl: bareUrl,
+					waitForCompletion: false,
+				}),
+			]),
+		);
+		assert.equal(submit.status, 'success', JSON.stringify(submit.error));
+		const [submitted] = submit.nodes['Create Video'].items;
+		const job = (await ctx.sim.jobs()).find((j) => j.job_id === submitted.json.jobId);
+		const sentTo = new URL(job.config.webhook_config.endpoint);
+		assert.match(sentTo.searchParams.get('token') || '', /^[0-9a-f]{32}$/);
+		const execution = await ctx.waitForExecutionOf(derivedActive.id, { knownIds: known, timeoutMs: 30000 });
+		assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+		assert.equal(execution.nodes['Legnext Video Trigger'].items[0].json.jobId, submitted.json.jobId);
+		t.diagnostic(`bare URL -> 401; Video node sent ?token=<32 hex>; trigger execution ${execution.id} fired for job ${submitted.json.jobId}`);
+	} finally {
+		await ctx.api.deactivateWorkflow(derivedActive.id).catch(() => {});
+	}
+});
