@@ -3,6 +3,7 @@
  * "Set Items -> Legnext Video", the sentinel API key every test uses, and job bodies as Legnext sends them.
  */
 import { randomUUID } from 'crypto';
+import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { LegnextVideo } from '../../nodes/LegnextVideo/LegnextVideo.node';
@@ -141,4 +142,26 @@ export function everythingVisible(value: unknown): string {
 /** The HTTP code an execution's error carries (only API errors have one). */
 export function httpCodeOf(result: { error?: unknown }): string {
 	return String((result.error as { httpCode?: unknown } | undefined)?.httpCode);
+}
+
+/** Expects one submit to `path` on `api` with exactly this JSON body (so empty optional fields must be absent). */
+export function expectSubmit(
+	api: string,
+	path: string,
+	body: IDataObject,
+	reply: IDataObject = jobBody(),
+) {
+	let received: unknown;
+	const scope = nock(api, { reqheaders: { 'x-api-key': SENTINEL_KEY } })
+		.post(path, (sent: unknown) => {
+			received = sent;
+			return true;
+		})
+		.reply(200, reply);
+	return {
+		check() {
+			scope.done();
+			expect(received).toEqual(body);
+		},
+	};
 }

@@ -16,6 +16,7 @@ import {
 	SENTINEL_KEY,
 	useFastRetries,
 	VIDEO_NODE,
+	expectSubmit as expectSubmitTo,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
 import { resumeWorkflow } from '../helpers/workflow';
@@ -58,21 +59,9 @@ function completedImageJob(output: IDataObject, overrides: IDataObject = {}): ID
 	});
 }
 
-/** Expects exactly this JSON body (so empty optional fields must be absent). */
+/** Expects exactly this JSON body on the test API (so empty optional fields must be absent). */
 function expectSubmit(path: string, body: IDataObject, reply: IDataObject = imageJob()) {
-	let received: unknown;
-	const scope = nock(API, { reqheaders: { 'x-api-key': SENTINEL_KEY } })
-		.post(path, (sent: unknown) => {
-			received = sent;
-			return true;
-		})
-		.reply(200, reply);
-	return {
-		check() {
-			scope.done();
-			expect(received).toEqual(body);
-		},
-	};
+	return expectSubmitTo(API, path, body, reply);
 }
 
 describe('request bodies and output, without waiting', () => {

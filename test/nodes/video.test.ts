@@ -17,6 +17,7 @@ import {
 	startVideoNode,
 	useFastRetries,
 	VIDEO_NODE,
+	expectSubmit as expectSubmitTo,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
 import { derivedTriggerToken } from '../../nodes/shared/callback';
@@ -31,22 +32,9 @@ useFastRetries();
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
-/** Expects exactly this JSON body (so empty optional fields must be absent). */
+/** Expects exactly this JSON body on the test API (so empty optional fields must be absent). */
 function expectSubmit(path: string, body: IDataObject, reply: IDataObject = jobBody()) {
-	let received: unknown;
-	const scope = nock(API, { reqheaders: { 'x-api-key': SENTINEL_KEY } })
-		.post(path, (sent: unknown) => {
-			received = sent;
-			return true;
-		})
-		.reply(200, reply);
-	return {
-		scope,
-		check() {
-			scope.done();
-			expect(received).toEqual(body);
-		},
-	};
+	return expectSubmitTo(API, path, body, reply);
 }
 
 describe('request bodies and output, without waiting', () => {
