@@ -10,7 +10,7 @@ import {
 import { derivedTriggerToken, rejectCall, verifyCallback } from '../shared/callback';
 import { downloadProperties, downloadResults, readDownloadSettings } from '../shared/download';
 import { isVideoTaskType, toJobItem, type LegnextJob } from '../shared/job';
-import { CREDENTIAL_TYPE } from '../shared/transport';
+import { readApiKey } from '../shared/transport';
 
 /** Seen job/status pairs kept for de-duplication; old ones drop out first. */
 const MAX_REMEMBERED_DELIVERIES = 500;
@@ -161,11 +161,11 @@ async function triggerToken(ctx: IWebhookFunctions): Promise<string | null> {
 	const tokenValue = ctx.getNodeParameter('token', '') as unknown;
 	const token = typeof tokenValue === 'string' ? tokenValue : '';
 	if (token !== '') return token;
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE).then(
-		(data) => data,
-		() => null,
+	// No credential: no derived token, so every call is refused.
+	const apiKey = await readApiKey(ctx).then(
+		(key) => key,
+		() => '',
 	);
-	const apiKey = String(credentials?.apiKey ?? '');
 	const webhookId = ctx.getNode().webhookId ?? '';
 	return apiKey === '' || webhookId === ''
 		? null

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { isFinished, parseJob, unwrapCallbackBody, type LegnextJob } from './job';
-import { CREDENTIAL_TYPE, type LegnextContext } from './transport';
+import { readApiKey, type LegnextContext } from './transport';
 import { readJob } from './wait';
 
 /**
@@ -32,15 +32,17 @@ function refuse(status: number, reason: string): CallbackVerdict {
 	return { accepted: false, status, reason };
 }
 
+/** A URL token only the API key's holder can make: an HMAC of `<purpose>:<id>` keyed by the key. */
+export function keyedToken(apiKey: string, purpose: string, id: string): string {
+	return createHmac('sha256', apiKey).update(`${purpose}:${id}`).digest('hex').slice(0, 32);
+}
+
 /**
- * The Trigger's token when its Secret Token is left empty: an HMAC of its webhook ID keyed by the API key.
+ * The Trigger's token when its Secret Token is left empty, derived from its webhook ID.
  * A Legnext Video node with the same credential can compute it, a forger cannot.
  */
 export function derivedTriggerToken(apiKey: string, webhookId: string): string {
-	return createHmac('sha256', apiKey)
-		.update(`legnext-trigger:${webhookId}`)
-		.digest('hex')
-		.slice(0, 32);
+	return keyedToken(apiKey, 'legnext-trigger', webhookId);
 }
 
 /** A Legnext Video Trigger's URL (production or test): `/webhook[-test]/<webhookId>/callback`. */
@@ -54,11 +56,7 @@ export async function withTriggerToken(ctx: LegnextContext, callbackUrl: string)
 	const url = new URL(callbackUrl);
 	const match = TRIGGER_PATH.exec(url.pathname);
 	if (!match || url.searchParams.has('token')) return callbackUrl;
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	url.searchParams.set(
-		'token',
-		derivedTriggerToken(String(credentials.apiKey ?? ''), match[1].toLowerCase()),
-	);
+	url.searchParams.set('token', derivedTriggerToken(await readApiKey(ctx), match[1].toLowerCase()));
 	return url.toString();
 }
 

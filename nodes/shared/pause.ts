@@ -1,4 +1,3 @@
-import { createHmac } from 'crypto';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -7,10 +6,10 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { rejectCall, verifyCallback } from './callback';
+import { keyedToken, rejectCall, verifyCallback } from './callback';
 import { downloadResults, readDownloadSettings } from './download';
 import { toJobItem, type LegnextJob } from './job';
-import { CREDENTIAL_TYPE } from './transport';
+import { readApiKey } from './transport';
 
 /**
  * Pause mode: the job is submitted with this execution's resume URL as its callback, and the execution
@@ -19,11 +18,7 @@ import { CREDENTIAL_TYPE } from './transport';
 
 /** Per-execution token in the resume URL: an HMAC of the execution ID keyed by the API key, so only we can make it. */
 async function resumeToken(ctx: IExecuteFunctions | IWebhookFunctions): Promise<string> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	return createHmac('sha256', String(credentials.apiKey ?? ''))
-		.update(`legnext-resume:${ctx.getExecutionId()}`)
-		.digest('hex')
-		.slice(0, 32);
+	return keyedToken(await readApiKey(ctx), 'legnext-resume', ctx.getExecutionId());
 }
 
 export async function resumeCallbackUrl(ctx: IExecuteFunctions): Promise<string> {

@@ -60,6 +60,12 @@ interface AttemptFailure {
 	transient: boolean;
 }
 
+/** The API key alone, for the tokens derived from it (callback URLs); never sent anywhere. */
+export async function readApiKey(ctx: LegnextContext): Promise<string> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	return String(credentials.apiKey ?? '');
+}
+
 /** The key is read only to keep it out of error texts; the header itself comes from the credential's `authenticate`. */
 async function readCredential(
 	ctx: LegnextContext,
