@@ -96,13 +96,16 @@ export function downloadProperties(
 	return [
 		download,
 		{
-			displayName: 'Result Number to Download',
+			displayName: 'Result to Download',
 			name: 'downloadNumber',
-			type: 'number',
+			type: 'options',
 			default: 0,
-			typeOptions: { minValue: 0, maxValue: 3 },
-			description:
-				'Which result to download, 0 to 3 (a job with a single result always gives that one)',
+			// Legnext's app numbers a job's four results 1 to 4; the API (and an expression here) counts 0 to 3.
+			options: [1, 2, 3, 4].map((n) => ({
+				name: `${grid ? 'Image' : 'Result'} ${n}${n === 1 ? ' (First)' : ''}`,
+				value: n - 1,
+			})),
+			description: `Which of the job's four ${grid ? 'images' : 'results'} to download, counted from 1 as in Legnext's app. An expression gives 0 to 3 (0 is the first). A job with a single result always gives that one.`,
 			displayOptions: { show: { ...show, download: ['one'] } },
 		},
 		{

@@ -1,8 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** Job states Legnext documents. Anything else (one source mentions `retry`) is treated as still running. */
-export type KnownJobStatus = 'pending' | 'staged' | 'processing' | 'completed' | 'failed';
-
 /** A Legnext job, read tolerantly: every field the API may leave out or send as null has a safe value. */
 export interface LegnextJob {
 	jobId: string;
@@ -133,17 +130,42 @@ export function unwrapCallbackBody(body: unknown): IDataObject | null {
 	return null;
 }
 
-/** The flat item both nodes output for a job. Documented field by field in the README. */
-export function toJobItem(job: LegnextJob): IDataObject {
+/** Which result fields a job's item carries: only those its kind of job can fill. */
+export type ResultKind = 'video' | 'image' | 'text' | 'any';
+
+const TEXT_TASK_TYPES: readonly string[] = ['describe', 'shorten'];
+
+export function resultKind(taskType: string): ResultKind {
+	if (taskType === '') return 'any';
+	if (isVideoTaskType(taskType)) return 'video';
+	return TEXT_TASK_TYPES.includes(taskType) ? 'text' : 'image';
+}
+
+function resultFields(job: LegnextJob): IDataObject {
+	const kind = resultKind(job.taskType);
+	const fields: IDataObject = {};
+	if (kind === 'video' || kind === 'any') fields.videoUrls = job.videoUrls;
+	if (kind === 'image' || kind === 'any') {
+		fields.imageUrl = job.imageUrl;
+		fields.imageUrls = job.imageUrls;
+	}
+	if (kind === 'text' || kind === 'any') fields.prompts = job.prompts;
+	return fields;
+}
+
+/**
+ * The flat item both nodes output for a job, documented field by field in the README. The fields people use
+ * first lead; `wait` (how the node waited: waitMode, callbackReceived, waitNote) comes next and `raw` last, so
+ * the long API answer does not hide them. Result fields depend on the job's type, not on its status, so every
+ * item of one operation has the same fields.
+ */
+export function toJobItem(job: LegnextJob, wait: IDataObject = {}): IDataObject {
 	return {
 		jobId: job.jobId,
 		status: job.status,
 		taskType: job.taskType,
-		videoUrls: job.videoUrls,
-		imageUrl: job.imageUrl,
-		imageUrls: job.imageUrls,
+		...resultFields(job),
 		seed: job.seed,
-		prompts: job.prompts,
 		creditsUsed: job.creditsUsed,
 		creditsReserved: job.creditsFrozen,
 		error: job.errorMessage,
@@ -151,6 +173,7 @@ export function toJobItem(job: LegnextJob): IDataObject {
 		createdAt: job.createdAt,
 		startedAt: job.startedAt,
 		endedAt: job.endedAt,
+		...wait,
 		raw: job.raw,
 	};
 }

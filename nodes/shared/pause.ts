@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	IWebhookFunctions,
@@ -50,12 +49,11 @@ export async function pauseUntilCallback(
 ): Promise<void> {
 	const deadline = new Date(Date.now() + timeoutMs);
 	const timedOut: INodeExecutionData = {
-		json: {
-			...toJobItem(job),
+		json: toJobItem(job, {
 			waitMode: 'pause',
 			callbackReceived: false,
 			error: `No callback from Legnext for job ${job.jobId} by ${deadline.toISOString()}. The job may still finish: read it with the "Get Job" operation and job ID ${job.jobId}.`,
-		},
+		}),
 		pairedItem: { item: 0 },
 	};
 	const executeData = ctx.getExecuteData();
@@ -74,7 +72,7 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 		return rejectCall(ctx, 409, 'This job was not submitted by this execution');
 	}
 
-	const json: IDataObject = { ...toJobItem(job), waitMode: 'pause', callbackReceived: true };
+	const json = toJobItem(job, { waitMode: 'pause', callbackReceived: true });
 	const settings = readDownloadSettings((name, fallback) => ctx.getNodeParameter(name, fallback));
 	const binary =
 		job.status === 'completed' && settings.mode !== 'none'

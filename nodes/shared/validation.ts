@@ -45,12 +45,26 @@ export class InputChecker {
 		return value.toLowerCase();
 	}
 
-	/** An index into a job's four results. */
-	resultNumber(name: string, field: string, max = 3): number {
+	/** An index into a job's four results (0-3); people count them 1-4, so the hint says which is which. */
+	resultNumber(name: string, field: string): number {
+		return this.choice(
+			name,
+			field,
+			3,
+			"0 is the first result (number 1 in Legnext's app), 3 the last.",
+		);
+	}
+
+	/** A numbered choice from 0 to `max` (a quality, a type, a direction). */
+	choice(name: string, field: string, max: number, hint?: string): number {
 		const value = this.ctx.getNodeParameter(name, this.itemIndex, 0) as unknown;
 		const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 		if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > max) {
-			this.fail(field, `must be a whole number from 0 to ${max}, got ${describeValue(value)}`);
+			this.fail(
+				field,
+				`must be a whole number from 0 to ${max}, got ${describeValue(value)}`,
+				hint,
+			);
 		}
 		return n;
 	}
@@ -91,13 +105,20 @@ export class InputChecker {
 		}
 	}
 
-	/** The final prompt sent to Legnext (after flags are added): 1 to 8192 characters. */
-	prompt(value: string, field: string): string {
+	/**
+	 * The final prompt sent to Legnext: 1 to 8192 characters. `added` names what the node put beside the
+	 * user's own text (an image URL, flags), so a too-long error counts what the user typed apart from it.
+	 */
+	prompt(value: string, field: string, typed = value, added = ''): string {
 		if (value.length === 0) this.fail(field, 'is empty', 'Describe the video you want.');
 		if (value.length > MAX_PROMPT_LENGTH) {
+			const parts =
+				typed.length === value.length
+					? ''
+					: ` (${typed.length} typed, plus ${value.length - typed.length} for ${added})`;
 			this.fail(
 				field,
-				`is too long: ${value.length} characters, Legnext takes at most ${MAX_PROMPT_LENGTH}`,
+				`is too long: Legnext takes at most ${MAX_PROMPT_LENGTH} characters, and the prompt sent would have ${value.length}${parts}`,
 			);
 		}
 		return value;

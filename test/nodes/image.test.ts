@@ -568,7 +568,7 @@ describe('checks before any request', () => {
 		[
 			'imagine: prompt too long',
 			{ operation: 'imagine', prompt: 'x'.repeat(8193) },
-			/^Prompt is too long: 8193 characters, Legnext takes at most 8192/,
+			/^Prompt is too long: Legnext takes at most 8192 characters, and the prompt sent would have 8193 \(item 0\)$/,
 		],
 		[
 			'imagine: prompt from an object expression',
@@ -583,7 +583,7 @@ describe('checks before any request', () => {
 		[
 			'imagine: download number out of range',
 			{ operation: 'imagine', prompt: 'a fox', download: 'one', downloadNumber: 4 },
-			/^Result Number to Download must be a whole number from 0 to 3/,
+			/^Result to Download must be a whole number from 0 to 3/,
 		],
 		[
 			'imagine: empty binary field',

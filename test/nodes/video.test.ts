@@ -377,7 +377,7 @@ describe('checks before any request', () => {
 		[
 			'prompt too long',
 			{ ...base, prompt: 'x'.repeat(8200) },
-			/^Prompt is too long: \d+ characters, Legnext takes at most 8192/,
+			/^Prompt is too long: Legnext takes at most 8192 characters, and the prompt sent would have \d+ \(8200 typed, plus \d+ for the Image URL\)/,
 		],
 		[
 			'text only without prompt',
@@ -427,7 +427,7 @@ describe('checks before any request', () => {
 		[
 			'download number out of range',
 			{ ...base, download: 'one', downloadNumber: 7 },
-			/^Result Number to Download must be a whole number from 0 to 3/,
+			/^Result to Download must be a whole number from 0 to 3/,
 		],
 		[
 			'extend: video number negative',

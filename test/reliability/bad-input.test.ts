@@ -154,14 +154,17 @@ const inputRows: Array<[string, InputRow]> = [
 		'Prompt too long (8193 characters)',
 		{
 			parameters: { ...createFromUrl, source: 'text', prompt: 'x'.repeat(8193) },
-			message: /^Prompt is too long: 8193 characters, Legnext takes at most 8192/,
+			message: /^Prompt is too long: Legnext takes at most 8192 characters, and the prompt sent would have 8193 \(item 0\)$/,
 		},
 	],
 	[
 		'Prompt too long only once the prompt flags are added',
 		{
 			parameters: { ...createFromUrl, prompt: nearlyFullPrompt, promptOptions: { raw: true } },
-			message: /^Prompt is too long: 8193 characters/,
+			// The error counts what the user typed apart from what the node added.
+			message: new RegExp(
+				`^Prompt is too long: Legnext takes at most 8192 characters, and the prompt sent would have 8193 \\(${nearlyFullPrompt.length} typed, plus ${8193 - nearlyFullPrompt.length} for the Image URL and the prompt options\\)`,
+			),
 		},
 	],
 	[
@@ -284,7 +287,7 @@ const inputRows: Array<[string, InputRow]> = [
 		'Extend: Prompt too long (9000 characters)',
 		{
 			parameters: { ...extend, prompt: 'z'.repeat(9000) },
-			message: /^Prompt is too long: 9000 characters/,
+			message: /^Prompt is too long: Legnext takes at most 8192 characters, and the prompt sent would have 9000 \(item 0\)$/,
 		},
 	],
 	[
@@ -346,10 +349,10 @@ const inputRows: Array<[string, InputRow]> = [
 		},
 	],
 	[
-		'Result Number to Download out of range (4)',
+		'Result to Download out of range (4)',
 		{
 			parameters: { ...createFromUrl, download: 'one', downloadNumber: 4 },
-			message: /^Result Number to Download must be a whole number from 0 to 3, got 4/,
+			message: /^Result to Download must be a whole number from 0 to 3, got 4/,
 		},
 	],
 	[

@@ -29,6 +29,7 @@ export function submitProperties(files: ResultFiles = 'results'): INodePropertie
 		callbackUrlProperty,
 		...waitProperties(true, files),
 		waitStrategyProperty,
+		...waitStrategyNotices,
 		waitOptionsProperty,
 	];
 }
@@ -85,18 +86,52 @@ export const waitStrategyProperty: INodeProperties = {
 		{
 			name: 'Poll',
 			value: 'poll',
-			description: 'Read the job status now and then until it is finished',
+			description:
+				'Keep the execution running and read the job status now and then until it is finished',
 		},
 		{
 			name: 'Pause Until Callback',
 			value: 'pause',
 			description:
-				'Pause the execution (no worker held, no requests) until Legnext calls back. Needs n8n reachable from the internet.',
+				'Save the execution and stop it (no worker held, no requests) until Legnext calls back. Needs n8n reachable from the internet.',
 		},
 	],
-	hint: 'Pause works for one item outside AI tool use; with several items, or as a tool, the node polls instead and says so in "waitMode". The Callback URL must be empty.',
 	displayOptions: { show: { waitForCompletion: [true] } },
 };
+
+/** What the chosen Wait Strategy does, shown under it; the panel's text changes with the choice. */
+const waitStrategyNotices: INodeProperties[] = [
+	{
+		displayName:
+			'Poll: this execution keeps running while the job renders (video 3-6 minutes). The node reads the job now and then (a second apart at first, then up to every Max Poll Interval; reads are free) and outputs the finished job. Works for any number of items, as an AI tool, and with n8n not reachable from the internet. At the Timeout the node fails with the job ID.',
+		name: 'pollNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { waitForCompletion: [true], waitStrategy: ['poll'] } },
+	},
+	{
+		displayName:
+			'Pause: the execution is saved and stops here (no worker held, no reads, it survives an n8n restart). Legnext calls this n8n back when the job finishes; the call is checked with the API and the run continues from this node. Needs n8n reachable from the internet (N8N_WEBHOOK_URL). Only for one item outside AI tool use: otherwise the node polls and says why in "waitNote". At the Timeout the run continues with callbackReceived: false and the job ID.',
+		name: 'pauseNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { waitForCompletion: [true], waitStrategy: ['pause'] } },
+	},
+	{
+		displayName:
+			'Clear the Callback URL above: in pause mode the node gives Legnext its own resume URL, and the node refuses to run while both are set.',
+		name: 'pauseCallbackConflictNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				waitForCompletion: [true],
+				waitStrategy: ['pause'],
+				callbackUrl: [{ _cnd: { exists: true } }],
+			},
+		},
+	},
+];
 
 // Two variants because the lint wants a literal boolean default.
 const waitForCompletionOn: INodeProperties = {
@@ -160,6 +195,8 @@ export const waitOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0.1, numberPrecision: 1 },
 			description:
 				'Longest gap between two status reads while waiting. Reads start a second apart and grow to this.',
+			// Pause mode sends no reads.
+			displayOptions: { hide: { '/waitStrategy': ['pause'] } },
 		},
 		{
 			displayName: 'Timeout (Minutes)',
@@ -168,7 +205,7 @@ export const waitOptionsProperty: INodeProperties = {
 			default: DEFAULT_TIMEOUT_MINUTES,
 			typeOptions: { minValue: 0.05, numberPrecision: 2 },
 			description:
-				'How long to wait for the job before failing with its ID (it can be read later with Get Job). Hours are fine.',
+				'How long to wait for the job; hours are fine. Poll: the node then fails with the job ID. Pause: the run then continues with callbackReceived: false and the job ID. Either way the job may still finish: read it later with Get Job.',
 		},
 	],
 };
@@ -211,8 +248,7 @@ export function readJobSettings(ctx: IExecuteFunctions, itemIndex: number): JobS
 		pause,
 		download: {
 			mode,
-			resultNumber:
-				mode === 'one' ? check.resultNumber('downloadNumber', 'Result Number to Download') : 0,
+			resultNumber: mode === 'one' ? check.resultNumber('downloadNumber', 'Result to Download') : 0,
 			binaryProperty,
 		},
 	};

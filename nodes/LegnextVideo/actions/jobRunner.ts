@@ -54,14 +54,17 @@ export async function submitJob(
 	return job;
 }
 
-/** Turns a submitted or read job into the node's output item, waiting and downloading as the settings say. */
+/**
+ * Turns a submitted or read job into the node's output item, waiting and downloading as the settings say.
+ * `wait` holds the fields that say how the node waited; they go before `raw` in the item.
+ */
 export async function completeJobItem(
 	ctx: IExecuteFunctions,
 	job: LegnextJob,
 	settings: JobSettings,
 	itemIndex: number,
 	signal: AbortSignal | undefined,
-	failOnJobError = true,
+	{ failOnJobError = true, wait = {} }: { failOnJobError?: boolean; wait?: IDataObject } = {},
 ): Promise<INodeExecutionData> {
 	let current = job;
 	if (settings.wait && !isFinished(current)) {
@@ -73,7 +76,7 @@ export async function completeJobItem(
 		});
 	}
 	if (failOnJobError) assertCompleted(ctx, current, itemIndex);
-	const item: INodeExecutionData = { json: toJobItem(current) };
+	const item: INodeExecutionData = { json: toJobItem(current, wait) };
 	if (current.status === 'completed' && settings.download.mode !== 'none') {
 		item.binary = await downloadResults(ctx, current, settings.download, itemIndex, signal);
 	}
@@ -92,7 +95,7 @@ export async function submitAndComplete(
 		const job = await submitJob(ctx, { ...request, body }, itemIndex, control);
 		await pauseUntilCallback(ctx, job, settings.timeoutMs);
 		// n8n replaces this with what webhook() returns when Legnext calls back.
-		return { json: { ...toJobItem(job), waitMode: 'pause' } };
+		return { json: toJobItem(job, { waitMode: 'pause' }) };
 	}
 	const callback = request.body.callback;
 	const submit =
@@ -100,10 +103,8 @@ export async function submitAndComplete(
 			? { ...request, body: { ...request.body, callback: await withTriggerToken(ctx, callback) } }
 			: request;
 	const job = await submitJob(ctx, submit, itemIndex, control);
-	const item = await completeJobItem(ctx, job, settings, itemIndex, control.signal);
-	if (settings.wait) {
-		item.json.waitMode = 'poll';
-		if (settings.pause) item.json.waitNote = control.pauseUnavailable;
-	}
-	return item;
+	const wait: IDataObject = {};
+	if (settings.wait) wait.waitMode = 'poll';
+	if (settings.wait && settings.pause) wait.waitNote = control.pauseUnavailable;
+	return await completeJobItem(ctx, job, settings, itemIndex, control.signal, { wait });
 }

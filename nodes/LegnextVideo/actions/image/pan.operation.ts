@@ -74,5 +74,5 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 function readDirection(ctx: IExecuteFunctions, check: InputChecker, itemIndex: number): number {
 	const value = ctx.getNodeParameter('direction', itemIndex, 1) as unknown;
 	const named = typeof value === 'string' ? DIRECTIONS.indexOf(value.trim().toLowerCase()) : -1;
-	return named >= 0 ? named : check.resultNumber('direction', 'Direction');
+	return named >= 0 ? named : check.choice('direction', 'Direction', 3);
 }

@@ -38,7 +38,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const body: IDataObject = {
 		jobId: check.jobId('imageJobId', 'Image Job ID'),
 		imageNo: check.resultNumber('imageNumber', 'Image Number'),
-		type: check.resultNumber('upscaleType', 'Upscale Type', 1),
+		type: check.choice('upscaleType', 'Upscale Type', 1),
 	};
 	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/upscale',

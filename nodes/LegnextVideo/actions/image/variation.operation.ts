@@ -45,7 +45,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const body: IDataObject = {
 		jobId: check.jobId('imageJobId', 'Image Job ID'),
 		imageNo: check.resultNumber('imageNumber', 'Image Number'),
-		type: check.resultNumber('variationType', 'Variation Type', 1),
+		type: check.choice('variationType', 'Variation Type', 1),
 	};
 	addRemixPrompt(check, body);
 	return planSubmit(ctx, itemIndex, check, {

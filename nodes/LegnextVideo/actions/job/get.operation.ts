@@ -33,6 +33,6 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	return async ({ signal }) => {
 		const job = await readJob(ctx, jobId, itemIndex, signal);
 		// A read reports a failed job as data rather than as an error.
-		return await completeJobItem(ctx, job, settings, itemIndex, signal, false);
+		return await completeJobItem(ctx, job, settings, itemIndex, signal, { failOnJobError: false });
 	};
 }

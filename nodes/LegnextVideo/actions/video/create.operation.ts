@@ -137,20 +137,21 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const source = ctx.getNodeParameter('source', itemIndex) as string;
 	const text = check.text('prompt', 'Prompt');
 	const flags = promptFlags(ctx, check, itemIndex);
-	const quality = check.resultNumber('quality', 'Quality', 1);
+	const quality = check.choice('quality', 'Quality', 1);
 	const body: IDataObject = { videoType: quality };
 
 	if (source === 'imageJob') {
 		body.jobId = check.jobId('imageJobId', 'Image Job ID');
 		body.imageNo = check.resultNumber('imageNumber', 'Image Number');
 		const prompt = joinPrompt(text, flags);
-		if (prompt !== '') body.prompt = check.prompt(prompt, 'Prompt');
+		if (prompt !== '') body.prompt = check.prompt(prompt, 'Prompt', text, 'the prompt options');
 	} else if (source === 'imageUrl') {
 		const imageUrl = check.url('imageUrl', 'Image URL', true);
-		body.prompt = check.prompt(joinPrompt(imageUrl, text, flags), 'Prompt');
+		const added = flags === '' ? 'the Image URL' : 'the Image URL and the prompt options';
+		body.prompt = check.prompt(joinPrompt(imageUrl, text, flags), 'Prompt', text, added);
 	} else if (source === 'text') {
 		if (text === '') check.fail('Prompt', 'is empty', 'Text Only videos need a prompt.');
-		body.prompt = check.prompt(joinPrompt(text, flags), 'Prompt');
+		body.prompt = check.prompt(joinPrompt(text, flags), 'Prompt', text, 'the prompt options');
 	} else {
 		check.fail('Source', `must be Image URL, Image Job or Text Only, got "${source}"`);
 	}
