@@ -10,7 +10,6 @@ const path = require('node:path');
 const { useContext } = require('./lib/context');
 const {
 	snapshotSimulator,
-	submitToSimulator,
 	executionErrorMessage,
 	nodeHasOperation,
 	IMAGE_URL,
@@ -90,7 +89,10 @@ for (const file of exampleFiles) {
 			assert.equal(node.credentials.legnextVideoApi.id, ctx.credential.id);
 		}
 		const stored = await ctx.api.getWorkflow(created.id);
-		assert.deepEqual(Object.keys(stored.connections).sort(), Object.keys(example.connections).sort());
+		assert.deepEqual(
+			Object.keys(stored.connections).sort(),
+			Object.keys(example.connections).sort(),
+		);
 		t.diagnostic(
 			`workflow ${created.id}: ${created.nodes.length} nodes, Legnext: ${legnext.map((n) => `${n.name} (${n.type})`).join(', ')}`,
 		);
@@ -107,13 +109,20 @@ test('scheduled-video-pipeline runs its Legnext part (Create Video -> Upscale Vi
 	const [upscaled] = execution.nodes['Upscale Video'].items;
 	assert.equal(created.json.status, 'completed');
 	assert.equal(created.json.taskType, 'video_diffusion');
-	assert.match(created.json.raw.input.prompt, /^https:\/\/picsum\.photos\/\S+ slow cinematic push-in, soft morning light --motion low$/);
+	assert.match(
+		created.json.raw.input.prompt,
+		/^https:\/\/picsum\.photos\/\S+ slow cinematic push-in, soft morning light --motion low$/,
+	);
 	assert.equal(created.binary, undefined, 'Create Video downloads nothing in the example');
 	assert.equal(upscaled.json.status, 'completed');
 	assert.equal(upscaled.json.taskType, 'video_upscale');
 	assert.equal(upscaled.json.raw.input.jobId, created.json.jobId);
 	const size = await assertMp4(upscaled.binary.data, upscaled.json.jobId, 0);
-	assert.equal(execution.nodes['Upload to Google Drive'], undefined, 'ran past the destination node');
+	assert.equal(
+		execution.nodes['Upload to Google Drive'],
+		undefined,
+		'ran past the destination node',
+	);
 	t.diagnostic(
 		`create ${created.json.jobId} -> upscale ${upscaled.json.jobId}: ${size}-byte MP4 ready for Google Drive ` +
 			`(${ms(execution.startedAt, execution.stoppedAt)} ms)`,
@@ -122,7 +131,9 @@ test('scheduled-video-pipeline runs its Legnext part (Create Video -> Upscale Vi
 
 test('image-to-video runs fully (Imagine -> Animate Image 2 with the image job, video downloaded)', async (t) => {
 	if (!(await nodeHasOperation(ctx, 'image', 'imagine'))) {
-		t.skip('the Legnext Video node has no Image resource with an Imagine operation yet (being added)');
+		t.skip(
+			'the Legnext Video node has no Image resource with an Imagine operation yet (being added)',
+		);
 		return;
 	}
 	const execution = await ctx.importAndRun(readExample('image-to-video.json'));
@@ -145,40 +156,96 @@ test('image-to-video runs fully (Imagine -> Animate Image 2 with the image job, 
 	);
 });
 
-test('trigger-to-slack: activated, a finished video job fires its trigger with the job and the file (Slack not run: no credentials)', async (t) => {
+test('trigger-to-slack, wired exactly as its note says (published, Production URL pasted as it is into a Video node): a finished video fires it with the file; a wrong token is refused with a warning in the n8n log', async (t) => {
 	const example = readExample('trigger-to-slack.json');
-	const { token } = example.nodes.find((n) => n.name === 'Legnext Video Trigger').parameters;
+	const note = example.nodes.find((n) => n.type === 'n8n-nodes-base.stickyNote').parameters.content;
+	assert.match(note, /paste that URL as it is into the \*\*Callback URL\*\*/);
 	// A fresh webhookId: the example's fixed one may be active already in this n8n (imported above).
 	for (const node of example.nodes) delete node.webhookId;
+	// No Slack credential here: the Slack node is disabled, so the run shows what reaches it.
+	example.nodes.find((n) => n.name === 'Post to Slack').disabled = true;
 	const workflow = await ctx.activate(example);
 	activated.push(workflow.id);
-	const url = `${await ctx.webhookUrl(workflow, 'Legnext Video Trigger')}?token=${encodeURIComponent(token)}`;
+	const productionUrl = await ctx.webhookUrl(workflow, 'Legnext Video Trigger');
 
-	// An image job is filtered out by the example's Job Types (video jobs only): no execution.
-	const image = await submitToSimulator(ctx, '/api/v1/diffusion', { text: 'a test image', callback: url });
-	const video = await submitToSimulator(ctx, '/api/v1/video-diffusion', {
-		prompt: `${IMAGE_URL} for slack`,
-		videoType: 0,
-		callback: url,
+	// Step 4 of the note: a Legnext Video node with the URL as it is (an image job too, which Job Types filter out).
+	const submitter = (name, parameters) => ({
+		name: `e2e example wiring: ${name}`,
+		nodes: [
+			{
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				name: 'Legnext Video',
+				type: ctx.nodeType('legnextVideo'),
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { ...parameters, callbackUrl: productionUrl, waitForCompletion: false },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Legnext Video', type: 'main', index: 0 }]] } },
 	});
+	const image = await ctx.importAndRun(
+		submitter('image', { resource: 'image', operation: 'imagine', prompt: 'a test image' }),
+	);
+	succeeded(image);
+	const video = await ctx.importAndRun(
+		submitter('video', {
+			resource: 'video',
+			operation: 'create',
+			source: 'imageUrl',
+			imageUrl: IMAGE_URL,
+			prompt: 'for slack',
+		}),
+	);
+	succeeded(video);
+	const videoJobId = video.nodes['Legnext Video'].items[0].json.jobId;
+
 	const execution = await ctx.waitForExecutionOf(workflow.id, { timeoutMs: 30000 });
+	succeeded(execution);
 	assert.equal(execution.mode, 'webhook');
-	const trigger = execution.nodes['Legnext Video Trigger'];
-	assert.equal(trigger.status, 'success');
-	const [item] = trigger.items;
-	assert.equal(item.json.jobId, video.job_id);
+	const [item] = execution.nodes['Legnext Video Trigger'].items;
+	assert.equal(item.json.jobId, videoJobId);
 	assert.equal(item.json.status, 'completed');
 	assert.equal(item.json.taskType, 'video_diffusion');
-	const size = await assertMp4(item.binary.data, video.job_id, 0);
-	// The Slack node has no usable credential here, so that part fails: expected, not asserted on.
-	const slack = execution.nodes['Post to Slack'];
+	const size = await assertMp4(item.binary.data, videoJobId, 0);
+
+	// A sender with a wrong token: 401, nothing started, and the reason in the n8n log.
+	const wrong = await fetch(`${productionUrl}?token=not-the-token`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ job_id: videoJobId, status: 'completed' }),
+	});
+	assert.equal(wrong.status, 401);
+	let warning;
+	for (let i = 0; i < 50 && !warning; i++) {
+		warning = ctx
+			.logTail(400)
+			.split('\n')
+			.find(
+				(line) =>
+					line.includes('Legnext callback refused by node "Legnext Video Trigger"') &&
+					line.includes(workflow.id),
+			);
+		if (!warning) await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	assert.ok(warning, `no warning in the n8n log:\n${ctx.logTail(30)}`);
+	assert.match(warning, /401 Missing or wrong token/);
+	assert.ok(!warning.includes('not-the-token'), 'the log shows the token');
+	await new Promise((resolve) => setTimeout(resolve, 1000));
 	const executions = await ctx.api.listExecutions({ workflowId: workflow.id });
-	const sent = (await ctx.sim.stats()).callbacksSent;
-	assert.equal(executions.length, 1, 'the image job (filtered out) started an execution too');
+	assert.equal(
+		executions.length,
+		1,
+		'the image job (filtered out) or the wrong token started an execution',
+	);
 	t.diagnostic(
-		`video job ${video.job_id} -> execution ${execution.id} (${execution.status}): trigger item with ${size}-byte MP4; ` +
-			`image job ${image.job_id} filtered out (1 execution for 2 callbacks, ${sent} sent); ` +
-			`Post to Slack: ${slack ? `${slack.status || 'ran'}${slack.error ? ` (${slack.error.message})` : ''}` : 'not run'}`,
+		`video job ${videoJobId} -> execution ${execution.id}: trigger item with ${size}-byte MP4 reached the (disabled) Slack node; ` +
+			`image job filtered out; wrong token -> 401 and log line: ${warning.trim().slice(0, 160)}`,
 	);
 });
 

@@ -47,7 +47,7 @@ export class LegnextVideoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Paste this node\u2019s Production URL as it is into the Callback URL of a Legnext Video node that uses the same credential: it adds the token itself. Other senders need ?token= and the Secret Token below. The workflow must be active, and n8n reachable from the internet.',
+					'Publish the workflow, then paste this node\u2019s Production URL as it is into the Callback URL of a Legnext Video node that uses the same credential: that node adds a token of its own, with or without a Secret Token. Other senders must add ?token=<Secret Token> to the URL. A call without a valid token gets 401, starts nothing, and leaves a warning in the n8n log. The Test URL listens for two minutes only, shorter than a video job. n8n must be reachable from the internet (N8N_WEBHOOK_URL).',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -58,9 +58,9 @@ export class LegnextVideoTrigger implements INodeType {
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				placeholder: 'Leave empty to derive it from the credential',
+				placeholder: 'Only for senders other than the Legnext Video node',
 				description:
-					'Callbacks must carry this as ?token=... in the URL; calls without it get 401 and start nothing. Leave empty to use a token derived from the Legnext credential and this trigger, which the Legnext Video node adds by itself. Set one (e.g. "openssl rand -hex 16") for other senders.',
+					'For senders other than the Legnext Video node: their calls must carry this as ?token=... in the URL. Legnext Video nodes with the same credential need none of it: they add a token derived from the credential and this trigger, which is accepted whether or not this is set. Make one with e.g. "openssl rand -hex 16".',
 			},
 			{
 				displayName: 'Confirm with Legnext API',
@@ -117,8 +117,8 @@ export class LegnextVideoTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const expectedToken = await triggerToken(this);
-		if (expectedToken === null) {
+		const expectedTokens = await triggerTokens(this);
+		if (expectedTokens.length === 0) {
 			return rejectCall(
 				this,
 				401,
@@ -126,7 +126,7 @@ export class LegnextVideoTrigger implements INodeType {
 			);
 		}
 		const verdict = await verifyCallback(this, {
-			expectedToken,
+			expectedTokens,
 			confirmWithApi: this.getNodeParameter('confirmWithApi', true) as boolean,
 		});
 		if (!verdict.accepted) return rejectCall(this, verdict.status, verdict.reason);
@@ -153,23 +153,24 @@ export class LegnextVideoTrigger implements INodeType {
 }
 
 /**
- * The token calls must carry: the Secret Token, or when it is empty one derived from the credential and
- * this trigger's webhook ID (the Legnext Video node adds that one to the trigger's URL by itself).
+ * The tokens a call may carry: the Secret Token, for other senders, and one derived from the credential and
+ * this trigger's webhook ID, which the Legnext Video node adds to the trigger's URL by itself. So a pasted
+ * Production URL works whether or not a Secret Token is set.
  */
-async function triggerToken(ctx: IWebhookFunctions): Promise<string | null> {
+async function triggerTokens(ctx: IWebhookFunctions): Promise<string[]> {
 	// An expression that resolves to nothing or to an object is no token (not the text "undefined").
 	const tokenValue = ctx.getNodeParameter('token', '') as unknown;
-	const token = typeof tokenValue === 'string' ? tokenValue : '';
-	if (token !== '') return token;
-	// No credential: no derived token, so every call is refused.
+	const tokens = typeof tokenValue === 'string' && tokenValue !== '' ? [tokenValue] : [];
+	// No credential: no derived token.
 	const apiKey = await readApiKey(ctx).then(
 		(key) => key,
 		() => '',
 	);
 	const webhookId = ctx.getNode().webhookId ?? '';
-	return apiKey === '' || webhookId === ''
-		? null
-		: derivedTriggerToken(apiKey, webhookId.toLowerCase());
+	if (apiKey !== '' && webhookId !== '') {
+		tokens.push(derivedTriggerToken(apiKey, webhookId.toLowerCase()));
+	}
+	return tokens;
 }
 
 function matchesFilters(ctx: IWebhookFunctions, job: LegnextJob): boolean {

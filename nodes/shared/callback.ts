@@ -18,8 +18,8 @@ import { readJob } from './wait';
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
 
 export interface CallbackCheck {
-	/** The token the call must carry in `?token=` (an empty one matches no call). */
-	expectedToken: string;
+	/** The call must carry one of these in `?token=` (an empty one matches no call). */
+	expectedTokens: string[];
 	/** Re-read the job from the API and use that answer. */
 	confirmWithApi: boolean;
 }
@@ -84,7 +84,9 @@ export async function verifyCallback(
 	}
 
 	const query = ctx.getQueryData() as IDataObject;
-	if (check.expectedToken === '' || !tokensMatch(query.token, check.expectedToken)) {
+	if (
+		!check.expectedTokens.some((expected) => expected !== '' && tokensMatch(query.token, expected))
+	) {
 		return refuse(401, 'Missing or wrong token');
 	}
 
@@ -118,12 +120,19 @@ export async function verifyCallback(
 	return { accepted: true, job: confirmed };
 }
 
-/** Answers a refused call ourselves and tells n8n to start nothing. */
+/**
+ * Answers a refused call ourselves and tells n8n to start nothing. The sender sees only the status, so the
+ * refusal also goes to the n8n log, where the workflow's owner can find why nothing ran.
+ */
 export function rejectCall(
 	ctx: IWebhookFunctions,
 	status: number,
 	reason: string,
 ): IWebhookResponseData {
+	const node = ctx.getNode();
+	ctx.logger.warn(
+		`Legnext callback refused by node "${node.name}" of workflow ${ctx.getWorkflow().id ?? '(unsaved)'}: ${status} ${reason}`,
+	);
 	const response = ctx.getResponseObject();
 	response.status(status).json({ ok: false, error: reason });
 	return { noWebhookResponse: true };

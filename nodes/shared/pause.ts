@@ -64,7 +64,10 @@ export async function pauseUntilCallback(
 /** The node's `webhook()` in pause mode: checks the call, confirms the job with the API, and resumes with it. */
 export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const expectedToken = await resumeToken(ctx);
-	const verdict = await verifyCallback(ctx, { expectedToken, confirmWithApi: true });
+	const verdict = await verifyCallback(ctx, {
+		expectedTokens: [expectedToken],
+		confirmWithApi: true,
+	});
 	if (!verdict.accepted) return rejectCall(ctx, verdict.status, verdict.reason);
 	const { job } = verdict;
 	// The API echoes the callback URL a job was given: a job submitted by another execution carries another token.

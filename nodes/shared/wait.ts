@@ -1,6 +1,6 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { isFinished, parseJob, type LegnextJob } from './job';
+import { isFinished, isVideoTaskType, parseJob, type LegnextJob } from './job';
 import { cancelledError, isTransientError, legnextRequest, type LegnextContext } from './transport';
 
 /** Waiting for a job: the poll schedule, the bounded loop, and what a finished job means for the item. */
@@ -68,6 +68,7 @@ export async function pollUntilFinished(
 			(error: unknown) => ({ job: undefined, error }),
 		);
 		if (read.job) {
+			if (read.job.status !== lastStatus) reportStatus(ctx, read.job, Date.now() - started);
 			if (isFinished(read.job)) return read.job;
 			lastStatus = read.job.status;
 			lastReadError = undefined;
@@ -80,6 +81,19 @@ export async function pollUntilFinished(
 			throw timeoutError(ctx, jobId, lastStatus, settings, lastReadError);
 		}
 	}
+}
+
+/**
+ * n8n 2.41 lets a community node show nothing in the panel while it runs ("Executing node"); what it offers is
+ * the editor's browser console in manual runs, so each status change goes there. Other runs drop it.
+ */
+function reportStatus(ctx: LegnextContext, job: LegnextJob, elapsedMs: number): void {
+	if (!('sendMessageToUI' in ctx)) return;
+	const typical =
+		isVideoTaskType(job.taskType) && !isFinished(job) ? ' (video jobs take 3-6 minutes)' : '';
+	ctx.sendMessageToUI(
+		`Legnext job ${job.jobId}: ${job.status || 'unknown status'} after ${Math.round(elapsedMs / 1000)} s${typical}`,
+	);
 }
 
 async function pauseOrCancel(

@@ -133,6 +133,8 @@ export interface WorkflowRunResult {
 	nodeExecutionOrder: string[];
 	/** Credential writes (refreshed tokens) made during the run. */
 	credentialUpdates: CredentialUpdate[];
+	/** Messages nodes sent to the editor's browser console, each as its argument list. */
+	uiMessages: unknown[][];
 	/** Output items of a node's run (default: first run, main output 0); throws if it did not run. */
 	outputOf(
 		nodeName: string,
@@ -160,6 +162,8 @@ interface RunSession {
 	credentialsHelper: TestCredentialsHelper;
 	mode: WorkflowExecuteMode;
 	executionId: string;
+	/** What nodes sent to the editor's browser console (`sendMessageToUI`, manual runs only). */
+	uiMessages: unknown[][];
 }
 
 const runSessions = new WeakMap<WorkflowRunResult, RunSession>();
@@ -291,6 +295,10 @@ function buildAdditionalData(
 		logAiEvent: () => {},
 		startRunnerTask: unsupported('Code node task runners'),
 		externalSecretsProxy: new ExternalSecretsProxy(),
+		sendDataToUI: (type: string, data: IDataObject | IDataObject[]) => {
+			const message = data as { messages?: unknown[] };
+			if (type === 'sendConsoleMessage') session.uiMessages.push(message.messages ?? []);
+		},
 		...overrides,
 	};
 	return additionalData;
@@ -336,6 +344,7 @@ function createSession(options: RunWorkflowOptions): RunSession {
 		credentialsHelper: new TestCredentialsHelper(registry, credentials),
 		mode: options.mode ?? 'manual',
 		executionId: options.executionId ?? newExecutionId(),
+		uiMessages: [],
 	};
 }
 
@@ -454,6 +463,7 @@ function createResult(
 		staticData: deepCopy(workflow.staticData as IDataObject),
 		nodeExecutionOrder,
 		credentialUpdates: session.credentialsHelper.updates,
+		uiMessages: session.uiMessages,
 		outputOf(nodeName, { runIndex = 0, outputIndex = 0 } = {}) {
 			const task = taskOf(nodeName, runIndex);
 			if (task.error && !task.data) {

@@ -127,6 +127,9 @@ describe('output items', () => {
 		nock(API).post('/api/v1/video-diffusion').reply(200, jobBody());
 		nock(API)
 			.get(`/api/v1/job/${JOB_ID}`)
+			.times(2)
+			.reply(200, jobBody({ status: 'processing' }))
+			.get(`/api/v1/job/${JOB_ID}`)
 			.reply(200, completedJob([`${CDN}/a.mp4`, `${CDN}/b.mp4`]));
 		const result = await runVideoNode({
 			parameters: {
@@ -145,6 +148,15 @@ describe('output items', () => {
 		expect(keys).not.toContain('imageUrl');
 		expect(keys).not.toContain('imageUrls');
 		expect(keys).not.toContain('prompts');
+		// The only sign of life n8n offers a running community node: the editor's browser console, once per status.
+		expect(result.uiMessages.map((args) => String(args[0]))).toEqual([
+			expect.stringMatching(
+				new RegExp(
+					`^Legnext job ${JOB_ID}: processing after \\d+ s \\(video jobs take 3-6 minutes\\)$`,
+				),
+			),
+			expect.stringMatching(new RegExp(`^Legnext job ${JOB_ID}: completed after \\d+ s$`)),
+		]);
 	});
 
 	it('an image job has image fields and no video fields, the same before and after it finishes', async () => {

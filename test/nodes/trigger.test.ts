@@ -28,6 +28,7 @@ import {
 	useFastRetries,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
+import { harnessLog } from '../helpers/n8n-runtime';
 import {
 	binaryBuffer,
 	harnessLog,
@@ -375,6 +376,41 @@ describe('secret token', () => {
 		expect(out.workflowData?.[0][0].json.jobId).toBe(JOB_ID);
 		expect(read.isDone()).toBe(true);
 		expect(everythingVisible(out)).not.toContain(SENTINEL_KEY);
+	});
+});
+
+describe("what a user who follows the Trigger's notice gets", () => {
+	const webhookId = '5b9a2c4e-7d1f-4e3a-9b8c-0a1b2c3d4e5f';
+	const call = (query: WebhookRequest['query']) =>
+		runWebhook({
+			nodeType: trigger,
+			node: { webhookId },
+			parameters: { token: TOKEN, download: 'none' },
+			credentials: credentialsFor(API),
+			request: { body: wrapped(apiCompleted()), query },
+		});
+
+	it("with a Secret Token set, a Video node's pasted Production URL (derived token) still fires", async () => {
+		const read = confirmRead(apiCompleted());
+		const out = await call({ token: derivedTriggerToken(SENTINEL_KEY, webhookId) });
+		expect(out.workflowData?.[0][0].json.jobId).toBe(JOB_ID);
+		expect(read.isDone()).toBe(true);
+		// The Secret Token itself keeps working for other senders.
+		confirmRead(apiCompleted());
+		expect((await call({ token: TOKEN })).workflowData?.[0][0].json.jobId).toBe(JOB_ID);
+	});
+
+	it('a refused call leaves a warning in the n8n log naming the node and the reason, not the token', async () => {
+		const before = harnessLog.length;
+		const wrong = 'wrong-token-0123456789abcdef';
+		expectRefused(await call({ token: wrong }), 401);
+		const warnings = harnessLog.slice(before).filter((entry) => entry.level === 'warn');
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0].message).toMatch(
+			/^Legnext callback refused by node "Legnext Video Trigger" of workflow \S+: 401 Missing or wrong token$/,
+		);
+		expect(JSON.stringify(warnings)).not.toContain(wrong);
+		expect(JSON.stringify(warnings)).not.toContain(TOKEN);
 	});
 });
 
