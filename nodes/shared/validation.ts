@@ -89,6 +89,22 @@ export class InputChecker {
 		return value;
 	}
 
+	/**
+	 * Where Legnext POSTs the finished job, or '' for none. An n8n test webhook URL listens for two minutes
+	 * after "Listen for test event", shorter than any video job, so the callback would be lost.
+	 */
+	callbackUrl(name: string, field: string): string {
+		const value = this.url(name, field, false);
+		if (value !== '' && /^\/(?:[^/]+\/)*webhook-test\//.test(new URL(value).pathname)) {
+			this.fail(
+				field,
+				'is an n8n test URL (/webhook-test/), which listens for only two minutes, less than a job takes',
+				"Use the trigger's Production URL (/webhook/...) and publish its workflow.",
+			);
+		}
+		return value;
+	}
+
 	checkUrl(value: string, field: string): void {
 		let parsed: URL | null = null;
 		try {

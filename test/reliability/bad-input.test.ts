@@ -154,7 +154,8 @@ const inputRows: Array<[string, InputRow]> = [
 		'Prompt too long (8193 characters)',
 		{
 			parameters: { ...createFromUrl, source: 'text', prompt: 'x'.repeat(8193) },
-			message: /^Prompt is too long: Legnext takes at most 8192 characters, and the prompt sent would have 8193 \(item 0\)$/,
+			message:
+				/^Prompt is too long: Legnext takes at most 8192 characters, and the prompt sent would have 8193 \(item 0\)$/,
 		},
 	],
 	[
@@ -262,6 +263,28 @@ const inputRows: Array<[string, InputRow]> = [
 		},
 	],
 	[
+		'Callback URL that is an n8n test webhook URL (listens two minutes only)',
+		{
+			parameters: {
+				...createFromUrl,
+				callbackUrl:
+					'https://n8n.example.com/webhook-test/5b9a2c4e-7d1f-4e3a-9b8c-0a1b2c3d4e5f/callback',
+			},
+			message:
+				/^Callback URL is an n8n test URL \(\/webhook-test\/\), which listens for only two minutes, less than a job takes \(item 0\)$/,
+		},
+	],
+	[
+		'Callback URL that is a test URL behind a path prefix',
+		{
+			parameters: {
+				...createFromUrl,
+				callbackUrl: 'https://example.com/n8n/webhook-test/abc/callback?token=x',
+			},
+			message: /^Callback URL is an n8n test URL/,
+		},
+	],
+	[
 		'Callback URL given with Wait Strategy "Pause Until Callback"',
 		{
 			parameters: {
@@ -287,7 +310,8 @@ const inputRows: Array<[string, InputRow]> = [
 		'Extend: Prompt too long (9000 characters)',
 		{
 			parameters: { ...extend, prompt: 'z'.repeat(9000) },
-			message: /^Prompt is too long: Legnext takes at most 8192 characters, and the prompt sent would have 9000 \(item 0\)$/,
+			message:
+				/^Prompt is too long: Legnext takes at most 8192 characters, and the prompt sent would have 9000 \(item 0\)$/,
 		},
 	],
 	[

@@ -41,7 +41,7 @@ export function planSubmit(
 	check: InputChecker,
 	request: SubmitRequest,
 ): ItemRun {
-	const callback = check.url('callbackUrl', 'Callback URL', false);
+	const callback = check.callbackUrl('callbackUrl', 'Callback URL');
 	const submit = callback === '' ? request : { ...request, body: { ...request.body, callback } };
 	const settings = readJobSettings(ctx, itemIndex);
 	return async (control) => await submitAndComplete(ctx, submit, settings, itemIndex, control);
