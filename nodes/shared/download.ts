@@ -369,7 +369,7 @@ async function downloadOnce(
 				encoding: 'stream',
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
-				timeout: downloadPolicy.answerTimeoutMs,
+				// No socket timeout here: the watchdog bounds the answer and the body and names which one failed.
 				abortSignal: abort.signal,
 			})) as {
 				statusCode: number;
