@@ -283,6 +283,19 @@ describe('hardening fault modes (issue 13): redirecting API, stalling CDN, error
 		expect(await res.text()).toMatch(/link has expired/);
 		expect((await fetch(videoUrl)).headers.get('content-type')).toBe('video/mp4');
 	});
+
+	test('pass answers normally after delayMs (a slow but working server)', async () => {
+		ctx.sim.enqueue({ path: '/cdn/', pass: true, delayMs: 150 });
+		ctx.sim.enqueue({ path: '/api/account/balance', pass: true, delayMs: 150 });
+		let started = Date.now();
+		const res = await fetch(videoUrl);
+		expect(res.status).toBe(200);
+		expect((await res.arrayBuffer()).byteLength).toBe(50000);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+		started = Date.now();
+		expect((await ctx.api.get('/api/account/balance')).body).toMatchObject({ code: 200 });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+	});
 });
 
 /** @param {number} ms */

@@ -78,6 +78,7 @@ async function cdnFault(sim, res, method, path, requestUrl) {
 	countFault(sim, method, action.name);
 	if (action.delayMs) await sim.sleep(action.delayMs);
 	if (action.type === 'truncated') return 'cut';
+	if (action.type === 'pass') return '';
 	if (action.type === 'stall') return action.stall === 'body' ? 'stall' : 'answered';
 	if (action.type === 'redirect') sendRaw(res, action.status || 302, '', { Location: redirectLocation(action.location || '', requestUrl) });
 	else if (action.type === 'expiredPage') sendRaw(res, 200, expiredLinkPage(), { 'Content-Type': 'text/html; charset=utf-8' });

@@ -12,11 +12,12 @@ const { fault } = require('./options');
 
 /**
  * @typedef {object} FaultAction
- * @property {'drop' | 'html' | 'truncated' | 'reply' | 'redirect' | 'stall' | 'expiredPage'} type
+ * @property {'drop' | 'html' | 'truncated' | 'reply' | 'redirect' | 'stall' | 'expiredPage' | 'pass'} type
  *   drop: destroy the socket; html: an HTML error page; truncated: 200 with cut-off JSON of the
  *   normal answer; reply: the given status/body/headers; redirect: a 3xx to `location` + the request's
  *   path and query; stall: no answer at all ('answer') or headers and a first chunk, then nothing ('body');
- *   expiredPage: 200 text/html "link expired" page (what a CDN serves for a dead signed link)
+ *   expiredPage: 200 text/html "link expired" page (what a CDN serves for a dead signed link);
+ *   pass: the normal answer (after delayMs: a slow but working server)
  * @property {string} name                 stats key in stats().faulted
  * @property {boolean} createsJob          on a submit: the job is created before the fault hits
  * @property {number} [status]
@@ -43,6 +44,7 @@ const { fault } = require('./options');
  * @property {string} [redirectTo]         answer a redirect (status, default 302) to this origin + the request's path
  * @property {'answer' | 'body'} [stall]   never answer, or (on /cdn/) send headers and a first chunk, then nothing
  * @property {boolean} [expiredPage]       (/cdn/) 200 text/html "link expired" page instead of the file
+ * @property {boolean} [pass]              the normal answer, after delayMs
  */
 
 /** @typedef {'read' | 'submit' | 'account' | 'other'} RouteKind */
@@ -124,6 +126,7 @@ function ruleAction(rule) {
 	if (rule.redirectTo) return { ...base, type: 'redirect', status: rule.status ?? 302, location: rule.redirectTo };
 	if (rule.stall) return { ...base, type: 'stall', stall: rule.stall };
 	if (rule.expiredPage) return { ...base, type: 'expiredPage' };
+	if (rule.pass) return { ...base, type: 'pass' };
 	if (rule.drop) return { ...base, type: 'drop' };
 	if (rule.html) return { ...base, type: 'html', status: rule.status ?? 502 };
 	if (rule.truncated) return { ...base, type: 'truncated' };

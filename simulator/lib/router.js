@@ -211,6 +211,7 @@ async function handleRequest(sim, req, res) {
  */
 function applyFault(sim, route, ctx, res, action) {
 	if (action.type === 'truncated') return sendTruncated(res, normalReply(sim, route, ctx));
+	if (action.type === 'pass') return sendReply(res, normalReply(sim, route, ctx));
 	// The realistic danger: the job was created and paid for, but the client saw an error.
 	if (action.createsJob && route.kind === 'submit') normalReply(sim, route, ctx);
 	if (action.type === 'drop') return dropConnection(res);

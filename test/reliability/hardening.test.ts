@@ -25,6 +25,7 @@ import {
 import { createSimulator, type Simulator } from '../helpers/simulator';
 import {
 	MANUAL_TRIGGER_TYPE,
+	resumeWorkflow,
 	runWebhook,
 	runWorkflow,
 	SET_ITEMS_TYPE,
@@ -193,6 +194,47 @@ describe('2. every download is bounded', () => {
 		expect(String((out.response.body as IDataObject).error)).toMatch(/stopped sending data/);
 	}, 20_000);
 
+	it('the pause-mode resume answers 503 within the bound when the CDN stalls, and the execution keeps waiting', async () => {
+		sim.configure({ jobMs: 60_000 });
+		const waiting = await run(createParameters({ waitStrategy: 'pause', download: 'one' }));
+		expect(waiting.status).toBe('waiting');
+		const [submitted] = sim.jobs() as IDataObject[];
+		const callback = new URL(
+			String(
+				(submitted.config as IDataObject & { webhook_config: IDataObject }).webhook_config.endpoint,
+			),
+		);
+		sim.completeJob(String(submitted.job_id));
+		const finished = (sim.jobs() as IDataObject[])[0];
+		sim.enqueue({ path: '/cdn/', stall: 'body', times: -1 });
+		const started = Date.now();
+		const resumed = await resumeWorkflow(waiting, {
+			request: {
+				method: 'POST',
+				body: { data: finished },
+				query: Object.fromEntries(callback.searchParams),
+			},
+		});
+		watch(resumed.webhook);
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(resumed.result).toBeUndefined();
+		expect(resumed.webhook.response).toMatchObject({ status: 503, body: { ok: false } });
+		expect(String((resumed.webhook.response.body as IDataObject).error)).toMatch(
+			/Execution not resumed: .*stopped sending data/,
+		);
+	}, 20_000);
+
+	it('result files may come through a CDN redirect, fetched without the key', async () => {
+		// Same simulator, another origin (localhost instead of 127.0.0.1).
+		const otherOrigin = sim.url.replace('127.0.0.1', 'localhost');
+		sim.enqueue({ path: '/cdn/', redirectTo: otherOrigin });
+		const result = await run(createParameters({ download: 'one' }));
+		expect(result.error?.message).toBeUndefined();
+		const [item] = result.outputOf(VIDEO_NODE);
+		expect((await result.binaryBuffer(item, 'data')).length).toBe(4096);
+		expect(sim.stats()).toMatchObject({ cdnRequestsWithApiKey: 0, requests: { 'GET /cdn': 2 } });
+	});
+
 	it('Stop during a stalled download ends the run at once', async () => {
 		sim.enqueue({ path: '/cdn/', stall: 'body', times: -1 });
 		Object.assign(downloadPolicy, { stallTimeoutMs: 60_000 });
@@ -232,6 +274,18 @@ describe('3. the Trigger records a delivery only once the workflow starts', () =
 		const third = await callTrigger({ data: job }, { download: 'one' }, repeat.nodeStaticData);
 		expect(third.workflowData).toBeUndefined();
 		expect(third.response).toMatchObject({ status: 200, body: { ignored: 'duplicate' } });
+	});
+
+	it('a repeat that arrives while the first call is still downloading is a duplicate: one fires', async () => {
+		const job = await finishedVideoJob();
+		sim.enqueue({ path: '/cdn/', pass: true, delayMs: 200 });
+		const calls = await Promise.all([
+			callTrigger({ data: job }, { download: 'one' }),
+			sleep(50).then(async () => await callTrigger({ data: job }, { download: 'one' })),
+		]);
+		expect(
+			calls.map((out) => (out.workflowData ? 'fired' : (out.response.body as IDataObject).ignored)),
+		).toEqual(['fired', 'duplicate']);
 	});
 });
 
