@@ -3,9 +3,7 @@
  * simulator (redirecting API, stalling CDN, error page as file) or a local server, through n8n-core's
  * WorkflowExecute or the nodes' real webhook functions. Each fails on the code before the fix.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'http';
 import { randomBytes, randomUUID } from 'crypto';
-import type { AddressInfo } from 'net';
 import nock from 'nock';
 import { sleep, type IDataObject, type INodeParameters } from 'n8n-workflow';
 
@@ -41,26 +39,13 @@ const TRIGGER_NODE_ID = randomUUID();
 const FAST_DOWNLOADS = { answerTimeoutMs: 300, stallTimeoutMs: 300, attempts: 2 };
 
 let sim: Simulator;
-let elsewhere: RecordingServer;
-
-interface RecordingServer {
-	url: string;
-	requests: Array<{ method: string; url: string; headers: IncomingHttpHeaders }>;
-	server: Server;
-}
-
-/** Another origin: it records whatever reaches it (nothing should). */
-async function startRecordingServer(): Promise<RecordingServer> {
-	const requests: RecordingServer['requests'] = [];
-	const server = createServer((req, res) => {
-		requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-		res.writeHead(200, { 'content-type': 'application/json' });
-		res.end(JSON.stringify({ job_id: randomUUID(), status: 'pending' }));
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return { url: `http://127.0.0.1:${port}`, requests, server };
-}
+/** Another origin (a second simulator): nothing may reach it. */
+let elsewhere: Simulator;
+const requestsElsewhere = () =>
+	Object.values(elsewhere.stats().requests as Record<string, number>).reduce(
+		(sum, n) => sum + n,
+		0,
+	);
 
 useFastRetries();
 const savedDownloadPolicy = { ...downloadPolicy };
@@ -73,20 +58,19 @@ beforeAll(async () => {
 		videoBytes: 4096,
 		faults: { callbackLossRate: 1 },
 	});
-	elsewhere = await startRecordingServer();
+	elsewhere = await createSimulator({ apiKey: SENTINEL_KEY });
 	Object.assign(downloadPolicy, FAST_DOWNLOADS);
 });
 beforeEach(() => {
 	sim.configure({ faults: null, jobMs: 150, signedUrls: false });
 	sim.configure({ faults: { callbackLossRate: 1 } });
 	sim.reset();
-	elsewhere.requests.length = 0;
+	elsewhere.reset();
 });
 afterAll(async () => {
 	Object.assign(downloadPolicy, savedDownloadPolicy);
 	await sim.close();
-	elsewhere.server.closeAllConnections();
-	await new Promise((resolve) => elsewhere.server.close(resolve));
+	await elsewhere.close();
 	nock.enableNetConnect();
 	exposureFigures();
 });
@@ -143,7 +127,7 @@ describe('1. Legnext calls never follow a redirect', () => {
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(/redirect \(HTTP 302\), which was not followed/);
 		expect(errorText(result)).toContain(`a redirect to ${elsewhere.url}/api/v1/job/${jobId}`);
-		expect(elsewhere.requests).toEqual([]);
+		expect(requestsElsewhere()).toBe(0);
 		expect(sim.stats().requests['GET /api/v1/job/:id']).toBe(1);
 	});
 
@@ -157,7 +141,7 @@ describe('1. Legnext calls never follow a redirect', () => {
 		const result = await run(createParameters({ waitForCompletion: false }));
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(/redirect \(HTTP 307\)/);
-		expect(elsewhere.requests).toEqual([]);
+		expect(requestsElsewhere()).toBe(0);
 		expect(sim.stats().submitAttempts).toBe(1);
 	});
 });
