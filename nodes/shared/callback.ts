@@ -83,8 +83,9 @@ function ownWebhookOrigin(ctx: IExecuteFunctions): string | null {
 export function callbackUrlNote(ctx: IExecuteFunctions, callbackUrl: string): string | null {
 	const url = new URL(callbackUrl);
 	if (!TRIGGER_PATH.test(url.pathname) || url.searchParams.has('token')) return null;
-	if (url.origin === ownWebhookOrigin(ctx)) return null;
-	return `The Callback URL is not on this n8n's webhook address (${ownWebhookOrigin(ctx) ?? 'unknown'}), so no trigger token was added to it: a Legnext Video Trigger there refuses the call unless the URL carries its Secret Token as ?token=.`;
+	const ownOrigin = ownWebhookOrigin(ctx);
+	if (url.origin === ownOrigin) return null;
+	return `The Callback URL is not on this n8n's webhook address (${ownOrigin ?? 'unknown'}), so no trigger token was added to it: a Legnext Video Trigger there refuses the call unless the URL carries its Secret Token as ?token=.`;
 }
 
 export function tokensMatch(given: unknown, expected: string): boolean {

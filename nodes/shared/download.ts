@@ -317,8 +317,10 @@ async function watchTransfer<T>(
 				stopped = `no answer within ${seconds(downloadPolicy.answerTimeoutMs)}`;
 			} else if (answered && now - lastProgress > downloadPolicy.stallTimeoutMs) {
 				stopped = `the server stopped sending data for ${seconds(downloadPolicy.stallTimeoutMs)}`;
-			} else if (now - started > downloadPolicy.maxFileMs || now > deadline) {
-				stopped = `the download took longer than ${seconds(Math.min(downloadPolicy.maxFileMs, deadline - started))}`;
+			} else if (now - started > downloadPolicy.maxFileMs) {
+				stopped = `the download took longer than ${seconds(downloadPolicy.maxFileMs)}`;
+			} else if (now > deadline) {
+				stopped = 'the time allowed for downloading the files ran out';
 			}
 			if (stopped !== '') abort.abort();
 		}
