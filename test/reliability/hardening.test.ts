@@ -428,6 +428,20 @@ describe('9. binary field names are checked before anything is sent', () => {
 			expect(sim.stats().submitAttempts).toBe(0);
 		},
 	);
+
+	it('the Trigger with a reserved field name answers 503 naming the field and starts nothing', async () => {
+		const job = await finishedVideoJob();
+		const out = await callTrigger(
+			{ data: job },
+			{ download: 'one', binaryPropertyName: '__proto__' },
+		);
+		expect(out.workflowData).toBeUndefined();
+		expect(out.response.status).toBe(503);
+		expect(String((out.response.body as IDataObject).error)).toMatch(
+			/Put Output File in Field must not be a reserved name/,
+		);
+		expect(sim.stats().requests['GET /cdn'] ?? 0).toBe(0);
+	});
 });
 
 describe('10. Stop during a submit', () => {
