@@ -217,3 +217,88 @@ describe('scripted faults', () => {
 		expect(KEY).toBe('sim-key');
 	});
 });
+
+describe('hardening fault modes (issue 13): redirecting API, stalling CDN, error page as file', () => {
+	/** @type {Awaited<ReturnType<typeof start>>} */
+	let ctx;
+	/** @type {string} */
+	let videoUrl;
+	beforeEach(async () => {
+		ctx = await start({ jobMs: 60000, videoBytes: 50000 });
+		const id = (await ctx.api.post('/api/v1/video-diffusion', { prompt: IMG })).body.job_id;
+		ctx.sim.completeJob(id);
+		videoUrl = (await ctx.api.job(id)).body.output.video_urls[0];
+	});
+	afterEach(async () => {
+		await ctx.sim.close();
+	});
+
+	test('redirectTo answers a redirect to another origin with the path and query kept, and creates no job', async () => {
+		ctx.sim.enqueue({ method: 'POST', path: '/api/v1/video-diffusion', redirectTo: 'http://127.0.0.1:9/', status: 307 });
+		ctx.sim.enqueue({ path: '/api/v1/job/', redirectTo: 'http://127.0.0.1:9' });
+		const jobsBefore = ctx.sim.stats().jobsCreated;
+		const submit = await fetch(`${ctx.sim.url}/api/v1/video-diffusion?x=1`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+			body: JSON.stringify({ prompt: IMG }),
+		});
+		expect(submit.status).toBe(307);
+		expect(submit.headers.get('location')).toBe('http://127.0.0.1:9/api/v1/video-diffusion?x=1');
+		const read = await fetch(`${ctx.sim.url}/api/v1/job/abc`, { redirect: 'manual', headers: { 'x-api-key': KEY } });
+		expect(read.status).toBe(302);
+		expect(read.headers.get('location')).toBe('http://127.0.0.1:9/api/v1/job/abc');
+		expect(ctx.sim.stats().jobsCreated).toBe(jobsBefore);
+		expect(() => ctx.sim.enqueue({ path: '/x', redirectTo: 'ftp://x' })).toThrow(/redirectTo/);
+	});
+
+	test('stall "answer" never answers; stall "body" sends headers and a first chunk, then nothing', async () => {
+		ctx.sim.enqueue({ path: '/cdn/', stall: 'answer' });
+		const noAnswer = await fetch(videoUrl, { signal: AbortSignal.timeout(300) }).then(
+			() => 'answered',
+			(error) => error.name,
+		);
+		expect(noAnswer).toBe('TimeoutError');
+
+		ctx.sim.enqueue({ path: '/cdn/', stall: 'body' });
+		const controller = new AbortController();
+		const res = await fetch(videoUrl, { signal: controller.signal });
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-length')).toBe('50000');
+		const reader = /** @type {ReadableStreamDefaultReader<Uint8Array>} */ (res.body?.getReader());
+		const first = await reader.read();
+		expect(first.value?.length).toBeGreaterThan(0);
+		const next = await Promise.race([reader.read().then(() => 'more'), sleepMs(300).then(() => 'silence')]);
+		expect(next).toBe('silence');
+		controller.abort();
+		expect(ctx.sim.stats().faulted).toMatchObject({ scripted: 2 });
+		expect(() => ctx.sim.enqueue({ path: '/cdn/', stall: /** @type {any} */ ('x') })).toThrow(/stall/);
+	});
+
+	test('expiredPage answers 200 text/html instead of the file', async () => {
+		ctx.sim.enqueue({ path: '/cdn/', expiredPage: true });
+		const res = await fetch(videoUrl);
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+		expect(await res.text()).toMatch(/link has expired/);
+		expect((await fetch(videoUrl)).headers.get('content-type')).toBe('video/mp4');
+	});
+
+	test('pass answers normally after delayMs (a slow but working server)', async () => {
+		ctx.sim.enqueue({ path: '/cdn/', pass: true, delayMs: 150 });
+		ctx.sim.enqueue({ path: '/api/account/balance', pass: true, delayMs: 150 });
+		let started = Date.now();
+		const res = await fetch(videoUrl);
+		expect(res.status).toBe(200);
+		expect((await res.arrayBuffer()).byteLength).toBe(50000);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+		started = Date.now();
+		expect((await ctx.api.get('/api/account/balance')).body).toMatchObject({ code: 200 });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+	});
+});
+
+/** @param {number} ms */
+function sleepMs(ms) {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	type IBinaryKeyData,
 	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
@@ -8,7 +9,12 @@ import {
 } from 'n8n-workflow';
 
 import { derivedTriggerToken, rejectCall, verifyCallback } from '../shared/callback';
-import { downloadProperties, downloadResults, readDownloadSettings } from '../shared/download';
+import {
+	downloadPolicy,
+	downloadProperties,
+	downloadResults,
+	readDownloadSettings,
+} from '../shared/download';
 import { isVideoTaskType, toJobItem, type LegnextJob } from '../shared/job';
 import { readApiKey } from '../shared/transport';
 
@@ -136,19 +142,42 @@ export class LegnextVideoTrigger implements INodeType {
 			this.getResponseObject().status(200).json({ ok: true, ignored: 'filtered out' });
 			return { noWebhookResponse: true };
 		}
-		if (!rememberDelivery(this, `${job.jobId}:${job.status}`)) {
+		const delivery = deliveryOf(this, `${job.jobId}:${job.status}`);
+		// A repeat that arrives while the first call is still downloading is a duplicate too.
+		if (wasDelivered(this, delivery) || deliveriesInProgress.has(delivery.id)) {
 			this.getResponseObject().status(200).json({ ok: true, ignored: 'duplicate' });
 			return { noWebhookResponse: true };
 		}
 
-		const settings = readDownloadSettings((name, fallback) =>
-			this.getNodeParameter(name, fallback),
-		);
-		const binary =
-			job.status === 'completed' && settings.mode !== 'none'
-				? await downloadResults(this, job, settings, 0)
-				: undefined;
-		return { workflowData: [[{ json: toJobItem(job), ...(binary ? { binary } : {}) }]] };
+		deliveriesInProgress.add(delivery.id);
+		try {
+			let binary: IBinaryKeyData | undefined;
+			try {
+				const settings = readDownloadSettings((name, fallback) =>
+					this.getNodeParameter(name, fallback),
+				);
+				binary =
+					job.status === 'completed' && settings.mode !== 'none'
+						? await downloadResults(
+								this,
+								job,
+								settings,
+								0,
+								undefined,
+								downloadPolicy.webhookBudgetMs,
+							)
+						: undefined;
+			} catch (error) {
+				// Nothing started and nothing recorded: Legnext's repeat of this call is handled as new.
+				const reason = error instanceof Error ? error.message : String(error);
+				return rejectCall(this, 503, `Workflow not started: ${reason}`);
+			}
+			// Recorded only now that the workflow starts, so a failure above never turns the repeat into a "duplicate".
+			recordDelivery(this, delivery);
+			return { workflowData: [[{ json: toJobItem(job), ...(binary ? { binary } : {}) }]] };
+		} finally {
+			deliveriesInProgress.delete(delivery.id);
+		}
 	}
 }
 
@@ -189,18 +218,37 @@ function matchesFilters(ctx: IWebhookFunctions, job: LegnextJob): boolean {
  */
 const deliveriesByTrigger = new Map<string, string[]>();
 
-/** Records a delivery; false when this trigger saw it before (in this process or in its static data). */
-function rememberDelivery(ctx: IWebhookFunctions, key: string): boolean {
+/** Deliveries whose call is being handled right now (downloading), by scope and key. */
+const deliveriesInProgress = new Set<string>();
+
+interface Delivery {
+	/** The trigger node: `<workflow id>:<node id>`. */
+	scope: string;
+	/** `<job id>:<status>`. */
+	key: string;
+	id: string;
+}
+
+function deliveryOf(ctx: IWebhookFunctions, key: string): Delivery {
 	const scope = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	return { scope, key, id: `${scope}|${key}` };
+}
+
+/** Whether this trigger fired for the delivery before (in this process or in its static data). */
+function wasDelivered(ctx: IWebhookFunctions, delivery: Delivery): boolean {
+	const stored = ctx.getWorkflowStaticData('node').deliveries;
+	if (Array.isArray(stored) && (stored as unknown[]).includes(delivery.key)) return true;
+	return deliveriesByTrigger.get(delivery.scope)?.includes(delivery.key) ?? false;
+}
+
+function recordDelivery(ctx: IWebhookFunctions, { scope, key }: Delivery): void {
 	const staticData = ctx.getWorkflowStaticData('node');
 	const stored = Array.isArray(staticData.deliveries) ? (staticData.deliveries as string[]) : [];
 	const inMemory = deliveriesByTrigger.get(scope) ?? [];
-	if (stored.includes(key) || inMemory.includes(key)) return false;
 	staticData.deliveries = [...stored, key].slice(-MAX_REMEMBERED_DELIVERIES);
 	deliveriesByTrigger.delete(scope); // re-insert: the map's oldest scopes are dropped first
 	deliveriesByTrigger.set(scope, [...inMemory, key].slice(-MAX_REMEMBERED_DELIVERIES));
 	if (deliveriesByTrigger.size > MAX_REMEMBERED_TRIGGERS) {
 		deliveriesByTrigger.delete(deliveriesByTrigger.keys().next().value as string);
 	}
-	return true;
 }

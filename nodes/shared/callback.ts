@@ -2,12 +2,13 @@ import { createHmac, timingSafeEqual } from 'crypto';
 import {
 	NodeOperationError,
 	type IDataObject,
+	type IExecuteFunctions,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { isFinished, parseJob, unwrapCallbackBody, type LegnextJob } from './job';
-import { readApiKey, type LegnextContext } from './transport';
+import { readApiKey } from './transport';
 import { readJob } from './wait';
 
 /**
@@ -16,6 +17,10 @@ import { readJob } from './wait';
  */
 
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
+/** A job object is a few levels deep; far deeper bodies only cost memory and break serialisation downstream. */
+export const MAX_CALLBACK_DEPTH = 16;
+
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CallbackCheck {
 	/** The call must carry one of these in `?token=` (an empty one matches no call). */
@@ -52,12 +57,35 @@ const TRIGGER_PATH = /\/webhook(?:-test)?\/([0-9a-f-]{36})\/callback\/?$/i;
  * Adds the derived token to a Callback URL that points at a Legnext Video Trigger and carries no token,
  * so users can paste the trigger's URL as it is. Any other URL is returned unchanged.
  */
-export async function withTriggerToken(ctx: LegnextContext, callbackUrl: string): Promise<string> {
+export async function withTriggerToken(
+	ctx: IExecuteFunctions,
+	callbackUrl: string,
+): Promise<string> {
 	const url = new URL(callbackUrl);
 	const match = TRIGGER_PATH.exec(url.pathname);
 	if (!match || url.searchParams.has('token')) return callbackUrl;
+	// The token opens that trigger: only this n8n's own webhook address may receive it.
+	if (url.origin !== ownWebhookOrigin(ctx)) return callbackUrl;
 	url.searchParams.set('token', derivedTriggerToken(await readApiKey(ctx), match[1].toLowerCase()));
 	return url.toString();
+}
+
+/** This n8n's webhook origin (WEBHOOK_URL), read from the resume URL n8n builds on it. */
+function ownWebhookOrigin(ctx: IExecuteFunctions): string | null {
+	try {
+		return new URL(String(ctx.getWorkflowDataProxy(0).$execution.resumeUrl)).origin;
+	} catch {
+		return null;
+	}
+}
+
+/** For the output: why a trigger-looking Callback URL got no token (it is not on this n8n), or null. */
+export function callbackUrlNote(ctx: IExecuteFunctions, callbackUrl: string): string | null {
+	const url = new URL(callbackUrl);
+	if (!TRIGGER_PATH.test(url.pathname) || url.searchParams.has('token')) return null;
+	const ownOrigin = ownWebhookOrigin(ctx);
+	if (url.origin === ownOrigin) return null;
+	return `The Callback URL is not on this n8n's webhook address (${ownOrigin ?? 'unknown'}), so no trigger token was added to it: a Legnext Video Trigger there refuses the call unless the URL carries its Secret Token as ?token=.`;
 }
 
 export function tokensMatch(given: unknown, expected: string): boolean {
@@ -91,9 +119,14 @@ export async function verifyCallback(
 	}
 
 	// n8n has parsed the body already; anything but a JSON job object ends here.
-	const body = unwrapCallbackBody(ctx.getBodyData());
+	const parsedBody = ctx.getBodyData();
+	if (depthExceeds(parsedBody, MAX_CALLBACK_DEPTH))
+		return refuse(400, 'Callback body is nested too deeply');
+	const body = unwrapCallbackBody(parsedBody);
 	if (!body) return refuse(400, 'Callback body holds no Legnext job (no job_id)');
 	const claimed = parseJob(body);
+	// The ID goes into the confirming read's path: `..` or `a/b` would read another API path.
+	if (!JOB_ID.test(claimed.jobId)) return refuse(400, 'Callback job_id is not a Legnext job ID');
 	if (!check.confirmWithApi) {
 		return isFinished(claimed)
 			? { accepted: true, job: claimed }
@@ -118,6 +151,19 @@ export async function verifyCallback(
 		return refuse(409, 'Legnext does not confirm the job status');
 	}
 	return { accepted: true, job: confirmed };
+}
+
+/** Whether a parsed JSON value nests deeper than `limit` (walked without recursion, so no stack is at risk). */
+function depthExceeds(value: unknown, limit: number): boolean {
+	const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+	while (pending.length > 0) {
+		const next = pending.pop() as { value: unknown; depth: number };
+		if (next.value === null || typeof next.value !== 'object') continue;
+		if (next.depth >= limit) return true;
+		for (const child of Object.values(next.value))
+			pending.push({ value: child, depth: next.depth + 1 });
+	}
+	return false;
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { redactCallbackUrl } from './secrets';
+
 /** A Legnext job, read tolerantly: every field the API may leave out or send as null has a safe value. */
 export interface LegnextJob {
 	jobId: string;
@@ -108,8 +110,22 @@ export function parseJob(body: unknown): LegnextJob {
 		startedAt: asDate(meta.started_at),
 		endedAt: asDate(meta.ended_at),
 		callbackUrl: asString(webhook.endpoint) || null,
-		raw,
+		raw: withoutCallbackSecrets(raw),
 	};
+}
+
+/**
+ * The job body for outputs: Legnext echoes the callback URL it was given, tokens included, and a
+ * token in an output reaches every later node, the execution log and anyone who can read it.
+ */
+function withoutCallbackSecrets(raw: IDataObject): IDataObject {
+	const config = asObject(raw.config);
+	const webhook = asObject(config.webhook_config);
+	if (typeof webhook.endpoint !== 'string' && !webhook.secret) return raw;
+	const redacted: IDataObject = { ...webhook };
+	if (typeof webhook.endpoint === 'string') redacted.endpoint = redactCallbackUrl(webhook.endpoint);
+	if (webhook.secret) redacted.secret = '[redacted]';
+	return { ...raw, config: { ...config, webhook_config: redacted } };
 }
 
 export function isVideoTaskType(taskType: string): boolean {

@@ -1,4 +1,5 @@
 import type {
+	IBinaryKeyData,
 	IExecuteFunctions,
 	INodeExecutionData,
 	IWebhookFunctions,
@@ -6,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { keyedToken, rejectCall, verifyCallback } from './callback';
-import { downloadResults, readDownloadSettings } from './download';
+import { downloadPolicy, downloadResults, readDownloadSettings } from './download';
 import { toJobItem, type LegnextJob } from './job';
 import { readApiKey } from './transport';
 
@@ -77,9 +78,16 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 
 	const json = toJobItem(job, { waitMode: 'pause', callbackReceived: true });
 	const settings = readDownloadSettings((name, fallback) => ctx.getNodeParameter(name, fallback));
-	const binary =
-		job.status === 'completed' && settings.mode !== 'none'
-			? await downloadResults(ctx, job, settings, 0)
-			: undefined;
+	let binary: IBinaryKeyData | undefined;
+	try {
+		binary =
+			job.status === 'completed' && settings.mode !== 'none'
+				? await downloadResults(ctx, job, settings, 0, undefined, downloadPolicy.webhookBudgetMs)
+				: undefined;
+	} catch (error) {
+		// The execution keeps waiting, so Legnext's repeat of this call can still resume it.
+		const reason = error instanceof Error ? error.message : String(error);
+		return rejectCall(ctx, 503, `Execution not resumed: ${reason}`);
+	}
 	return { workflowData: [[{ json, ...(binary ? { binary } : {}), pairedItem: { item: 0 } }]] };
 }

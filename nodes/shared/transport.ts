@@ -10,6 +10,8 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { redactUrlSecrets } from './secrets';
+
 /** Every Legnext call in this package goes through `legnextRequest`: auth, retries and error mapping live here once. */
 
 export const CREDENTIAL_TYPE = 'legnextVideoApi';
@@ -99,6 +101,14 @@ async function readCredential(
 /** Errors of calls that failed for a passing reason (no answer, 429, 5xx, an unreadable body): a later call may succeed. */
 const transientErrors = new WeakSet<object>();
 
+/** Errors of submits that may have reached Legnext (no answer, 5xx, unreadable 2xx, stopped mid-call). */
+const uncertainSubmitErrors = new WeakSet<object>();
+
+/** Whether a submit that failed with this error may still have created (and charged) its job. */
+export function mayHaveCreatedJob(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && uncertainSubmitErrors.has(error);
+}
+
 /** Whether `legnextRequest` gave up on a passing failure (after its retries) rather than on a refusal such as 401 or 404. */
 export function isTransientError(error: unknown): boolean {
 	return typeof error === 'object' && error !== null && transientErrors.has(error);
@@ -125,6 +135,7 @@ export async function legnextRequest(
 				attempts: attempt,
 			});
 			if (failure.transient) transientErrors.add(error);
+			if (isSubmit && submitMayHaveArrived(failure)) uncertainSubmitErrors.add(error);
 			throw error;
 		}
 		await sleep(backoffDelay(attempt, failure.retryAfterMs), request.signal);
@@ -145,6 +156,8 @@ async function attemptOnce(
 		timeout: retryPolicy.requestTimeoutMs,
 		abortSignal: request.signal,
 		headers: { accept: 'application/json' },
+		// A redirect would carry the x-api-key header (and a paid submit, for 307/308) to wherever it points.
+		disableFollowRedirect: true,
 	};
 	if (request.body !== undefined) options.body = request.body;
 
@@ -156,7 +169,17 @@ async function attemptOnce(
 			options,
 		)) as RawResponse;
 	} catch (error) {
-		if (request.signal?.aborted) throw cancelledError(ctx, request.itemIndex);
+		if (request.signal?.aborted) {
+			if (request.method === 'GET') throw cancelledError(ctx, request.itemIndex);
+			const stopped = cancelledError(
+				ctx,
+				request.itemIndex,
+				'The request had been sent when the execution was stopped, so Legnext may have created (and charged) the job; its ID never arrived. Look for it in your Legnext dashboard before running again.',
+				'Stopped while submitting the Legnext job: the job may have been created',
+			);
+			uncertainSubmitErrors.add(stopped);
+			throw stopped;
+		}
 		// No answer at all: a submit may still have reached Legnext, so it must not be repeated.
 		const failure: AttemptFailure = {
 			status: null,
@@ -169,6 +192,16 @@ async function attemptOnce(
 	}
 
 	const { statusCode, body } = response;
+	if (statusCode >= 300 && statusCode < 400) {
+		const failure: AttemptFailure = {
+			status: statusCode,
+			apiMessage: redirectText(baseUrl, response.headers?.location),
+			retryAfterMs: null,
+			refusedByApi: false,
+			transient: false,
+		};
+		return { ok: false, failure };
+	}
 	const bodyObject = body !== null && typeof body === 'object' ? (body as IDataObject) : null;
 	const embeddedCode = bodyObject ? embeddedErrorCode(bodyObject) : null;
 
@@ -248,6 +281,18 @@ function networkErrorText(error: unknown): string {
 	return code ? `network error ${code}` : 'the connection failed without an answer';
 }
 
+/** Names where a redirect pointed (origin and path, never its query), so the user can fix the Base URL. */
+function redirectText(baseUrl: string, location: unknown): string {
+	const value = Array.isArray(location) ? location[0] : location;
+	if (typeof value !== 'string' || value === '') return 'a redirect without a target';
+	try {
+		const target = new URL(value, baseUrl);
+		return `a redirect to ${target.origin}${target.pathname}`;
+	} catch {
+		return 'a redirect to an unreadable address';
+	}
+}
+
 function unreadableBodyText(body: unknown): string {
 	const text = typeof body === 'string' ? body.trim() : '';
 	if (text.startsWith('<')) return 'Legnext answered with an HTML page instead of JSON';
@@ -301,6 +346,13 @@ function adviceFor(status: number | null): {
 } {
 	if (status !== null && STATUS_ADVICE[status]) return STATUS_ADVICE[status];
 	if (status === 422) return STATUS_ADVICE[400];
+	if (status !== null && status >= 300 && status < 400) {
+		return {
+			message: `The Legnext Base URL answered with a redirect (HTTP ${status}), which was not followed`,
+			description:
+				'The API key is sent to the Base URL only, never to where a redirect points, and a submit is never re-sent there. Set the Base URL to the address the API itself answers at (https://api.legnext.ai unless you use a gateway).',
+		};
+	}
 	if (status !== null && status >= 200 && status < 300) {
 		// Only an unreadable body makes a 2xx a failure (an error code in the body replaces the status).
 		return {
@@ -323,6 +375,12 @@ function adviceFor(status: number | null): {
 	return { message: `Legnext answered HTTP ${status}`, description: '' };
 }
 
+/** No answer, a server error, or a 2xx we could not read: the job may exist, so the submit is not repeated. */
+function submitMayHaveArrived(failure: AttemptFailure): boolean {
+	if (failure.refusedByApi) return false;
+	return failure.status === null || failure.status >= 500 || failure.status < 300;
+}
+
 function toNodeApiError(
 	ctx: LegnextContext,
 	request: LegnextRequest,
@@ -336,10 +394,7 @@ function toNodeApiError(
 	if (failure.status === 402 && request.creditsNeeded) {
 		notes.push(`This call needs about ${request.creditsNeeded} credits.`);
 	}
-	const isSubmit = request.method !== 'GET';
-	// No answer, a server error, or a 2xx we could not read: the job may exist, so the submit was not repeated.
-	const mayExist = failure.status === null || failure.status >= 500 || failure.status < 300;
-	if (isSubmit && !failure.refusedByApi && mayExist) {
+	if (request.method !== 'GET' && submitMayHaveArrived(failure)) {
 		notes.push(
 			'The job may have been created anyway, so it was not sent again (you are never charged twice). Check your Legnext dashboard before re-running.',
 		);
@@ -363,15 +418,17 @@ export function cancelledError(
 	ctx: LegnextContext,
 	itemIndex?: number,
 	detail?: string,
+	message = 'The execution was cancelled',
 ): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', {
+	return new NodeOperationError(ctx.getNode(), message, {
 		itemIndex,
 		description: detail,
 	});
 }
 
-/** The API key must never reach an error text, even when the API echoes it back. */
+/** The API key and URL tokens must never reach an error text, even when the API echoes them back. */
 export function redact(text: string, apiKey: string): string {
-	if (apiKey.length < 4) return text;
-	return text.split(apiKey).join('[redacted]');
+	const withoutTokens = redactUrlSecrets(text);
+	if (apiKey.length < 4) return withoutTokens;
+	return withoutTokens.split(apiKey).join('[redacted]');
 }

@@ -1,4 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { isSafeObjectProperty, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 /**
  * Input checks that run before any request, so a bad item spends no credits.
@@ -121,6 +121,14 @@ export class InputChecker {
 		}
 	}
 
+	/** The name of a binary field the node writes files to. */
+	binaryFieldName(name: string, field: string): string {
+		const value = this.text(name, field);
+		const problem = binaryFieldNameProblem(value);
+		if (problem !== null) this.fail(field, problem);
+		return value;
+	}
+
 	/**
 	 * The final prompt sent to Legnext: 1 to 8192 characters. `added` names what the node put beside the
 	 * user's own text (an image URL, flags), so a too-long error counts what the user typed apart from it.
@@ -139,6 +147,18 @@ export class InputChecker {
 		}
 		return value;
 	}
+}
+
+/**
+ * Why a binary field name cannot hold a file, or null. As n8n's own checks: names such as `__proto__` or
+ * `constructor` would change the item's object instead of adding a field, and a dotted name cannot be
+ * read back with `$binary.<name>`.
+ */
+export function binaryFieldNameProblem(name: string): string | null {
+	if (name === '') return 'is empty';
+	if (name.includes('.')) return `must not contain a dot, got "${clip(name)}"`;
+	if (!isSafeObjectProperty(name)) return `must not be a reserved name, got "${clip(name)}"`;
+	return null;
 }
 
 function describeType(value: unknown): string {

@@ -9,9 +9,9 @@
 const { fault } = require('./options');
 const { bump } = require('./stats');
 const { sendJson, sendRaw, dropConnection } = require('./http-util');
-const { htmlErrorPage } = require('./faults');
+const { htmlErrorPage, expiredLinkPage, redirectLocation } = require('./faults');
 const { errorBody } = require('./errors');
-const { mp4Size, streamMp4, cutConnection, pngFor } = require('./media');
+const { BASE_MP4, mp4Size, streamMp4, cutConnection, pngFor } = require('./media');
 
 /** @typedef {import('./simulator').Simulator} Simulator */
 /** @typedef {import('./jobs').JobRecord} JobRecord */
@@ -27,7 +27,7 @@ const FILE_PATTERN = /^\/cdn\/([^/]+)\/(?:(\d)\.(mp4|png)|(grid)\.png)$/;
  */
 async function serveCdn(sim, req, res, method, url) {
 	if (req.headers['x-api-key'] !== undefined) sim.counters.cdnRequestsWithApiKey += 1;
-	const cut = await cdnFault(sim, res, method, url.pathname);
+	const cut = await cdnFault(sim, res, method, url.pathname, req.url || '/');
 	if (cut === 'answered') return;
 
 	const file = findFile(sim, url.pathname);
@@ -42,21 +42,30 @@ async function serveCdn(sim, req, res, method, url) {
 		'Cache-Control': 'public, max-age=86400',
 	});
 	if (method === 'HEAD') return void res.end();
+	if (cut === 'stall') {
+		// Headers and a first chunk, then silence: the socket stays open until the client gives up.
+		const head = file.type === 'mp4' ? BASE_MP4 : pngFor(file.name).subarray(0, Math.floor(size / 2));
+		res.write(head);
+		sim.counters.cdnBytesSent += head.length;
+		return;
+	}
 	const cutAfter = cut === 'cut' ? Math.floor(size / 2) : Infinity;
 	const sent = file.type === 'mp4' ? await streamMp4(res, size, cutAfter) : sendPng(res, pngFor(file.name), cutAfter);
 	sim.counters.cdnBytesSent += sent;
 }
 
 /**
- * Scripted rule or cdnDropRate. Returns 'answered' when the fault already answered,
- * 'cut' when the download must stop half way, '' for a normal download.
+ * Scripted rule or cdnDropRate. Returns 'answered' when the fault already answered (or, stalling, never
+ * will), 'cut' when the download must stop half way, 'stall' when it must stop after a first chunk
+ * without closing, '' for a normal download.
  * @param {Simulator} sim
  * @param {import('node:http').ServerResponse} res
  * @param {string} method
  * @param {string} path
- * @returns {Promise<'answered' | 'cut' | ''>}
+ * @param {string} requestUrl  path and query, for redirects
+ * @returns {Promise<'answered' | 'cut' | 'stall' | ''>}
  */
-async function cdnFault(sim, res, method, path) {
+async function cdnFault(sim, res, method, path, requestUrl) {
 	const action = sim.rules.take(method, path);
 	if (!action) {
 		const rate = Number(fault(sim.options, 'cdnDropRate'));
@@ -69,7 +78,11 @@ async function cdnFault(sim, res, method, path) {
 	countFault(sim, method, action.name);
 	if (action.delayMs) await sim.sleep(action.delayMs);
 	if (action.type === 'truncated') return 'cut';
-	if (action.type === 'drop') dropConnection(res);
+	if (action.type === 'pass') return '';
+	if (action.type === 'stall') return action.stall === 'body' ? 'stall' : 'answered';
+	if (action.type === 'redirect') sendRaw(res, action.status || 302, '', { Location: redirectLocation(action.location || '', requestUrl) });
+	else if (action.type === 'expiredPage') sendRaw(res, 200, expiredLinkPage(), { 'Content-Type': 'text/html; charset=utf-8' });
+	else if (action.type === 'drop') dropConnection(res);
 	else if (action.type === 'html') sendRaw(res, action.status || 502, htmlErrorPage(action.status || 502), { 'Content-Type': 'text/html' });
 	else sendJson(res, action.status || 500, action.body !== undefined ? action.body : errorBody('flat', action.status || 500), action.headers);
 	return 'answered';

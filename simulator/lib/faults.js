@@ -12,15 +12,20 @@ const { fault } = require('./options');
 
 /**
  * @typedef {object} FaultAction
- * @property {'drop' | 'html' | 'truncated' | 'reply'} type
+ * @property {'drop' | 'html' | 'truncated' | 'reply' | 'redirect' | 'stall' | 'expiredPage' | 'pass'} type
  *   drop: destroy the socket; html: an HTML error page; truncated: 200 with cut-off JSON of the
- *   normal answer; reply: the given status/body/headers
+ *   normal answer; reply: the given status/body/headers; redirect: a 3xx to `location` + the request's
+ *   path and query; stall: no answer at all ('answer') or headers and a first chunk, then nothing ('body');
+ *   expiredPage: 200 text/html "link expired" page (what a CDN serves for a dead signed link);
+ *   pass: the normal answer (after delayMs: a slow but working server)
  * @property {string} name                 stats key in stats().faulted
  * @property {boolean} createsJob          on a submit: the job is created before the fault hits
  * @property {number} [status]
  * @property {unknown} [body]
  * @property {Record<string, string>} [headers]
  * @property {number} [delayMs]
+ * @property {string} [location]           redirect: the origin (or base URL) to send the client to
+ * @property {'answer' | 'body'} [stall]
  */
 
 /**
@@ -36,6 +41,10 @@ const { fault } = require('./options');
  * @property {number} [times]              how many requests it answers (default 1; -1 = until reset)
  * @property {boolean} [createJob]         submits: create the job anyway (default false)
  * @property {number} [delayMs]            wait before answering
+ * @property {string} [redirectTo]         answer a redirect (status, default 302) to this origin + the request's path
+ * @property {'answer' | 'body'} [stall]   never answer, or (on /cdn/) send headers and a first chunk, then nothing
+ * @property {boolean} [expiredPage]       (/cdn/) 200 text/html "link expired" page instead of the file
+ * @property {boolean} [pass]              the normal answer, after delayMs
  */
 
 /** @typedef {'read' | 'submit' | 'account' | 'other'} RouteKind */
@@ -114,6 +123,10 @@ function randomAction(knob, type, kind, options, random) {
  */
 function ruleAction(rule) {
 	const base = { name: 'scripted', createsJob: rule.createJob === true, delayMs: rule.delayMs, headers: rule.headers };
+	if (rule.redirectTo) return { ...base, type: 'redirect', status: rule.status ?? 302, location: rule.redirectTo };
+	if (rule.stall) return { ...base, type: 'stall', stall: rule.stall };
+	if (rule.expiredPage) return { ...base, type: 'expiredPage' };
+	if (rule.pass) return { ...base, type: 'pass' };
 	if (rule.drop) return { ...base, type: 'drop' };
 	if (rule.html) return { ...base, type: 'html', status: rule.status ?? 502 };
 	if (rule.truncated) return { ...base, type: 'truncated' };
@@ -134,6 +147,8 @@ class RuleQueue {
 		}
 		const times = rule.times ?? 1;
 		if (times !== -1 && !(Number.isInteger(times) && times > 0)) throw new TypeError('rule.times must be a positive integer or -1');
+		if (rule.stall !== undefined && rule.stall !== 'answer' && rule.stall !== 'body') throw new TypeError('rule.stall must be "answer" or "body"');
+		if (rule.redirectTo !== undefined && !/^https?:\/\//.test(String(rule.redirectTo))) throw new TypeError('rule.redirectTo must be an http(s) URL');
 		this.rules.push({ ...rule, left: times });
 		return this.rules.length;
 	}
@@ -183,4 +198,21 @@ function htmlErrorPage(status) {
 	return `<!DOCTYPE html>\n<html>\n<head><title>${status} Bad Gateway</title></head>\n<body>\n<center><h1>${status} Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n`;
 }
 
-module.exports = { pickRandomFault, RuleQueue, latencyFor, htmlErrorPage, ruleAction };
+/**
+ * The page a CDN serves with 200 for a signed link that has expired (Cloudflare/S3-fronted CDNs do this,
+ * which is why a download must check the content type, not only the status).
+ */
+function expiredLinkPage() {
+	return '<!DOCTYPE html>\n<html>\n<head><title>Link expired</title></head>\n<body><h1>This link has expired</h1><p>Request a new link.</p></body>\n</html>\n';
+}
+
+/**
+ * Where a redirect rule sends a request: the rule's origin (or base) plus the request's path and query.
+ * @param {string} location
+ * @param {string} requestUrl
+ */
+function redirectLocation(location, requestUrl) {
+	return `${location.replace(/\/+$/, '')}${requestUrl}`;
+}
+
+module.exports = { pickRandomFault, RuleQueue, latencyFor, htmlErrorPage, expiredLinkPage, redirectLocation, ruleAction };

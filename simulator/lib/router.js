@@ -8,7 +8,7 @@
 const { SUBMIT_ENDPOINTS } = require('./endpoints');
 const { ApiError, errorBody } = require('./errors');
 const { readBody, sendJson, sendRaw, dropConnection, parseJson } = require('./http-util');
-const { pickRandomFault, latencyFor, htmlErrorPage } = require('./faults');
+const { pickRandomFault, latencyFor, htmlErrorPage, expiredLinkPage, redirectLocation } = require('./faults');
 const { bump } = require('./stats');
 const { handleControl } = require('./control');
 const { serveCdn } = require('./cdn');
@@ -211,9 +211,16 @@ async function handleRequest(sim, req, res) {
  */
 function applyFault(sim, route, ctx, res, action) {
 	if (action.type === 'truncated') return sendTruncated(res, normalReply(sim, route, ctx));
+	if (action.type === 'pass') return sendReply(res, normalReply(sim, route, ctx));
 	// The realistic danger: the job was created and paid for, but the client saw an error.
 	if (action.createsJob && route.kind === 'submit') normalReply(sim, route, ctx);
 	if (action.type === 'drop') return dropConnection(res);
+	// A gateway or proxy in front of the API that redirects: a client must not follow it with the key.
+	if (action.type === 'redirect') {
+		return sendRaw(res, action.status || 302, '', { Location: redirectLocation(action.location || '', ctx.req.url || '/') });
+	}
+	if (action.type === 'stall') return undefined; // the socket stays open, unanswered, until the client gives up
+	if (action.type === 'expiredPage') return sendRaw(res, 200, expiredLinkPage(), { 'Content-Type': 'text/html; charset=utf-8' });
 	if (action.type === 'html') {
 		const status = action.status || 502;
 		return sendRaw(res, status, htmlErrorPage(status), { 'Content-Type': 'text/html', ...action.headers });

@@ -28,7 +28,6 @@ import {
 	useFastRetries,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
-import { harnessLog } from '../helpers/n8n-runtime';
 import {
 	binaryBuffer,
 	harnessLog,
@@ -256,16 +255,14 @@ describe('confirmation with the Legnext API', () => {
 		expect(tries).toBe(2);
 	});
 
-	it('a job id from the callback is URL-encoded in the confirming read', async () => {
-		const id = '../../account/balance?x=1';
-		const api = apiCompleted({ job_id: id });
-		const read = nock(API)
-			.get(`/api/v1/job/${encodeURIComponent(id)}`)
-			.matchHeader('x-api-key', SENTINEL_KEY)
-			.reply(200, api);
-		const out = await callTrigger({ body: wrapped(api) });
-		expect(read.isDone()).toBe(true);
-		expectFired(out, api);
+	it('a job id that is not a UUID is refused with 400 before any read (no other API path is reached)', async () => {
+		for (const id of ['../../account/balance?x=1', '..', '.', 'a/b', `${JOB_ID}/../x`]) {
+			const api = apiCompleted({ job_id: id });
+			// Any request to the API would fail the test (nock allows none here).
+			const out = await callTrigger({ body: wrapped(api) });
+			expectRefused(out, 400, /job_id is not a Legnext job ID/);
+		}
+		expect(nock.pendingMocks()).toEqual([]);
 	});
 
 	it('the API is called with the base URL of the credential', async () => {
@@ -587,23 +584,24 @@ describe('duplicates', () => {
 	});
 
 	it('remembers the last 500 deliveries: the oldest drops out and would fire again', async () => {
-		const old = Array.from({ length: 500 }, (_, n) => `old-${n}:completed`);
+		const oldId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+		const old = Array.from({ length: 500 }, (_, n) => `${oldId(n)}:completed`);
 		const api = apiCompleted();
 		confirmRead(api);
 		const out = await callTrigger({ body: wrapped(api), nodeStaticData: { deliveries: old } });
 		expectFired(out, api);
 		const deliveries = out.nodeStaticData.deliveries as string[];
 		expect(deliveries).toHaveLength(500);
-		expect(deliveries[0]).toBe('old-1:completed');
+		expect(deliveries[0]).toBe(`${oldId(1)}:completed`);
 		expect(deliveries[499]).toBe(`${JOB_ID}:completed`);
 
-		const dropped = apiCompleted({ job_id: 'old-0' });
+		const dropped = apiCompleted({ job_id: oldId(0) });
 		confirmRead(dropped);
 		expectFired(
 			await callTrigger({ body: wrapped(dropped), nodeStaticData: out.nodeStaticData }),
 			dropped,
 		);
-		const stillKnown = apiCompleted({ job_id: 'old-499' });
+		const stillKnown = apiCompleted({ job_id: oldId(499) });
 		confirmRead(stillKnown);
 		expectIgnored(
 			await callTrigger({ body: wrapped(stillKnown), nodeStaticData: out.nodeStaticData }),
@@ -749,19 +747,16 @@ describe('download', () => {
 		expect(expectFired(out, api).binary).toBeUndefined();
 	});
 
-	it('an expired result link fails the call with a clear error that holds no key', async () => {
+	it('an expired result link answers 503 with a clear error that holds no key, and starts nothing', async () => {
 		const api = apiCompleted();
 		confirmRead(api);
 		nock(CDN).get(new URL(VIDEO_URLS[0]).pathname).reply(403, 'AccessDenied');
-		const error = await callTrigger({
+		const out = await callTrigger({
 			body: wrapped(api),
 			parameters: { download: 'one' },
-		}).then(
-			() => undefined,
-			(caught: unknown) => caught as Error,
-		);
-		expect(error?.message).toMatch(/Could not download result 0 of Legnext job .*HTTP 403/);
-		expect(everythingVisible(error)).not.toContain(SENTINEL_KEY);
+		});
+		expectRefused(out, 503, /Could not download result 0 of Legnext job .*HTTP 403/);
+		expect(everythingVisible(out)).not.toContain(SENTINEL_KEY);
 	});
 });
 

@@ -20,6 +20,7 @@ import {
 	expectSubmit as expectSubmitTo,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
+import { TEST_INSTANCE_URL } from '../helpers/workflow';
 import { derivedTriggerToken } from '../../nodes/shared/callback';
 import { parseJob, toJobItem } from '../../nodes/shared/job';
 
@@ -154,32 +155,56 @@ describe('request bodies and output, without waiting', () => {
 		});
 	}
 
-	it('a Callback URL that is a Legnext Video Trigger URL gets the trigger token derived from the credential', async () => {
+	/** An upscale submitted with `given` as Callback URL; checks that Legnext was sent `sent`. */
+	async function upscaleWithCallback(given: string, sent: string) {
+		const submit = expectSubmit('/api/v1/video-upscale', {
+			jobId: JOB_ID,
+			videoNo: 0,
+			callback: sent,
+		});
+		const result = await runVideoNode({
+			parameters: {
+				resource: 'video',
+				operation: 'upscale',
+				videoJobId: JOB_ID,
+				videoNumber: 0,
+				callbackUrl: given,
+				waitForCompletion: false,
+			},
+			baseUrl: API,
+		});
+		expect(result.status).toBe('success');
+		submit.check();
+		return result;
+	}
+
+	it('a Callback URL that is a Legnext Video Trigger URL on this n8n gets the trigger token derived from the credential', async () => {
 		const webhookId = '5b9a2c4e-7d1f-4e3a-9b8c-0a1b2c3d4e5f';
-		const triggerUrl = `https://n8n.example.com/webhook/${webhookId}/callback`;
+		// The harness's n8n serves its webhooks at TEST_INSTANCE_URL.
+		const triggerUrl = `${TEST_INSTANCE_URL}/webhook/${webhookId}/callback`;
 		for (const [given, sent] of [
 			[triggerUrl, `${triggerUrl}?token=${derivedTriggerToken(SENTINEL_KEY, webhookId)}`],
 			[`${triggerUrl}?token=mine`, `${triggerUrl}?token=mine`],
 			['https://hooks.test/other/callback', 'https://hooks.test/other/callback'],
 		]) {
-			const submit = expectSubmit('/api/v1/video-upscale', {
-				jobId: JOB_ID,
-				videoNo: 0,
-				callback: sent,
-			});
-			const result = await runVideoNode({
-				parameters: {
-					resource: 'video',
-					operation: 'upscale',
-					videoJobId: JOB_ID,
-					videoNumber: 0,
-					callbackUrl: given,
-					waitForCompletion: false,
-				},
-				baseUrl: API,
-			});
-			expect(result.status).toBe('success');
-			submit.check();
+			const result = await upscaleWithCallback(given, sent);
+			expect(result.outputOf(VIDEO_NODE)[0].json.callbackNote).toBeUndefined();
+		}
+	});
+
+	it('issue 13 point 5: a trigger-looking Callback URL on another host gets no token, and the output says the trigger will refuse it', async () => {
+		const webhookId = '5b9a2c4e-7d1f-4e3a-9b8c-0a1b2c3d4e5f';
+		const token = derivedTriggerToken(SENTINEL_KEY, webhookId);
+		for (const given of [
+			`https://someone-else.example/webhook/${webhookId}/callback`,
+			// Same host name, another port or scheme: another origin.
+			`http://127.0.0.1:5679/webhook/${webhookId}/callback`,
+			`https://127.0.0.1:5678/webhook/${webhookId}/callback`,
+		]) {
+			const result = await upscaleWithCallback(given, given);
+			const [item] = result.outputOf(VIDEO_NODE);
+			expect(item.json.callbackNote).toMatch(/no trigger token was added.*refuses the call/);
+			expect(JSON.stringify(result.run)).not.toContain(token);
 		}
 	});
 

@@ -819,10 +819,11 @@ const triggerRows: Array<[string, TriggerRow]> = [
 	[
 		'job_id that walks the API path (../account/balance)',
 		{
+			// Refused before any read: the ID would go into the confirming read's path.
 			request: () => withToken(callbackJob('../../account/balance')),
-			status: 404,
-			error: /^Unknown job$/,
-			reads: 1,
+			status: 400,
+			error: /^Callback job_id is not a Legnext job ID$/,
+			reads: 0,
 		},
 	],
 	[

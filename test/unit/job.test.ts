@@ -137,7 +137,7 @@ describe('unwrapCallbackBody', () => {
 });
 
 describe('toJobItem', () => {
-	it('gives the flat documented fields and the raw job', () => {
+	it('gives the flat documented fields and the raw job; a video job has no image or text fields', () => {
 		const raw = submittedJob({
 			status: 'completed',
 			output: { video_urls: ['https://cdn/a.mp4'], seed: '7' },
@@ -147,10 +147,7 @@ describe('toJobItem', () => {
 			status: 'completed',
 			taskType: 'video_upscale',
 			videoUrls: ['https://cdn/a.mp4'],
-			imageUrl: null,
-			imageUrls: [],
 			seed: '7',
-			prompts: [],
 			creditsUsed: 0,
 			creditsReserved: 480,
 			error: null,

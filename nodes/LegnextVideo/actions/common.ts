@@ -239,8 +239,9 @@ export function readJobSettings(ctx: IExecuteFunctions, itemIndex: number): JobS
 		wait ? ctx.getNodeParameter('download', itemIndex, 'none') : 'none'
 	) as DownloadMode;
 	const binaryProperty =
-		mode === 'none' ? 'data' : check.text('binaryPropertyName', 'Put Output File in Field');
-	if (mode !== 'none' && binaryProperty === '') check.fail('Put Output File in Field', 'is empty');
+		mode === 'none'
+			? 'data'
+			: check.binaryFieldName('binaryPropertyName', 'Put Output File in Field');
 	return {
 		wait,
 		timeoutMs: timeoutMinutes * 60_000,

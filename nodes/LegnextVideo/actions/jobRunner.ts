@@ -1,17 +1,19 @@
 import {
 	NodeApiError,
+	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { withTriggerToken } from '../../shared/callback';
+import { callbackUrlNote, withTriggerToken } from '../../shared/callback';
 import { downloadResults } from '../../shared/download';
 import { isFinished, parseJob, toJobItem, type LegnextJob } from '../../shared/job';
 import { pauseUntilCallback, resumeCallbackUrl } from '../../shared/pause';
-import { legnextRequest } from '../../shared/transport';
+import { legnextRequest, mayHaveCreatedJob } from '../../shared/transport';
 import { assertCompleted, pollUntilFinished } from '../../shared/wait';
 import type { JobSettings, RunControl } from './common';
+import { earlierSubmit, recordSubmit, submitKey } from './submitLedger';
 
 /** Submit a job once, then (when asked) wait for it and download its files: the path every submit operation takes. */
 
@@ -29,16 +31,46 @@ export async function submitJob(
 	control: RunControl,
 ): Promise<LegnextJob> {
 	const { signal } = control;
-	const body = await legnextRequest(ctx, {
+	const key = submitKey(ctx, itemIndex, request.path, request.body);
+	const earlier = earlierSubmit(key);
+	if (earlier?.outcome === 'accepted') {
+		// A retry of the node (Retry On Fail): the job was paid for by an earlier try, so pick it up.
+		const job = parseJob(earlier.job);
+		control.submitted(job.jobId);
+		return job;
+	}
+	if (earlier?.outcome === 'uncertain') {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Not submitted again: an earlier try of this node sent this job to Legnext and got no clear answer (${earlier.reason})`,
+			{
+				itemIndex,
+				description:
+					'Legnext may have created (and charged) the job then, so a retry does not send it again. Look for it in your Legnext dashboard, or run the workflow again to submit anew.',
+			},
+		);
+	}
+	const sent = await legnextRequest(ctx, {
 		method: 'POST',
 		path: request.path,
 		body: request.body,
 		itemIndex,
 		signal,
 		creditsNeeded: request.creditsNeeded,
-	});
+	}).then(
+		(body) => ({ body }),
+		(error: unknown) => ({ error }),
+	);
+	if ('error' in sent) {
+		if (mayHaveCreatedJob(sent.error)) {
+			recordSubmit(key, { outcome: 'uncertain', reason: (sent.error as Error).message });
+		}
+		throw sent.error;
+	}
+	const { body } = sent;
 	const job = parseJob(body);
 	if (job.jobId === '') {
+		recordSubmit(key, { outcome: 'uncertain', reason: 'the answer held no job ID' });
 		throw new NodeApiError(
 			ctx.getNode(),
 			{ message: 'no job_id in response' },
@@ -50,6 +82,7 @@ export async function submitJob(
 			},
 		);
 	}
+	recordSubmit(key, { outcome: 'accepted', job: body });
 	control.submitted(job.jobId);
 	return job;
 }
@@ -106,5 +139,7 @@ export async function submitAndComplete(
 	const wait: IDataObject = {};
 	if (settings.wait) wait.waitMode = 'poll';
 	if (settings.wait && settings.pause) wait.waitNote = control.pauseUnavailable;
+	const callbackNote = typeof callback === 'string' ? callbackUrlNote(ctx, callback) : null;
+	if (callbackNote !== null) wait.callbackNote = callbackNote;
 	return await completeJobItem(ctx, job, settings, itemIndex, control.signal, { wait });
 }

@@ -1,0 +1,16 @@
+/** Secrets that travel inside URLs (callback tokens, n8n's resume signature, a CDN's signed link), kept out of outputs and errors. */
+
+/** Query parameters that carry a secret. */
+const SECRET_QUERY = /([?&](?:token|signature|secret|x-api-key)=)[^&#\s"'<>]+/gi;
+/** A path segment that is a token: 32 or more hex digits (job and webhook IDs are UUIDs, with dashes). */
+const SECRET_PATH_SEGMENT = /\/[0-9a-f]{32,}(?=[/?#\s"']|$)/gi;
+
+/** The text with every URL token replaced by `[redacted]`. */
+export function redactUrlSecrets(text: string): string {
+	return text.replace(SECRET_QUERY, '$1[redacted]');
+}
+
+/** A callback URL as the output may show it: its query tokens and token-like path segments replaced. */
+export function redactCallbackUrl(url: string): string {
+	return redactUrlSecrets(url).replace(SECRET_PATH_SEGMENT, '/[redacted]');
+}
