@@ -184,7 +184,7 @@ describe('read retries', () => {
 			});
 		const result = await runVideoNode({ parameters: getJob, baseUrl: API });
 		expect(calls).toBe(1);
-		expect(result.error?.description).toMatch(/about 3 days/);
+		expect(result.error?.description).toMatch(/30 days/);
 	});
 
 	it('honours Retry-After', async () => {

@@ -18,8 +18,8 @@ import type { JobSettings, RunControl } from './common';
 export interface SubmitRequest {
 	path: string;
 	body: IDataObject;
-	/** For the "not enough credits" message. */
-	creditsNeeded: number;
+	/** For the "not enough credits" message: the price, or every price the call may have (from `creditsFor`). */
+	creditsNeeded: number[];
 }
 
 export async function submitJob(
