@@ -5,7 +5,6 @@
  * then the type's `rules` in order as n8n's CredentialsTester applies them (`responseCode`
  * on a failed request, `responseSuccessBody` on the returned item: the first match is the answer).
  */
-import { get } from 'lodash';
 import {
 	NodeConnectionTypes,
 	type ICredentialDataDecryptedObject,
@@ -75,7 +74,7 @@ export async function testCredentials(
 	});
 	const rules = credentialType.test?.rules ?? [];
 	if (result.error) {
-		const httpCode = Number(result.error.httpCode);
+		const httpCode = Number((result.error as { httpCode?: unknown }).httpCode);
 		for (const rule of rules) {
 			if (rule.type === 'responseCode' && rule.properties.value === httpCode) {
 				return { status: 'Error', message: rule.properties.message };
@@ -87,10 +86,23 @@ export async function testCredentials(
 	for (const rule of rules) {
 		if (
 			rule.type === 'responseSuccessBody' &&
-			get(response, rule.properties.key) === rule.properties.value
+			fieldAt(response, rule.properties.key) === rule.properties.value
 		) {
 			return { status: 'Error', message: rule.properties.message, response };
 		}
 	}
 	return { status: 'OK', message: 'Connection successful!', response };
+}
+
+/** lodash's `get` for a dotted key, as n8n reads a rule's field; a string body has no fields. */
+function fieldAt(value: unknown, key: string): unknown {
+	return key
+		.split('.')
+		.reduce<unknown>(
+			(current, part) =>
+				current !== null && typeof current === 'object'
+					? (current as Record<string, unknown>)[part]
+					: undefined,
+			value,
+		);
 }
