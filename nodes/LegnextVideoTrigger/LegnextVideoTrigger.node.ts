@@ -43,6 +43,16 @@ export class LegnextVideoTrigger implements INodeType {
 				responseData: 'noData',
 				path: 'callback',
 			},
+			// The same hook with the token in the path (`.../callback/<token>`), the form the Legnext Video node
+			// sends: it survives a sender that drops the query string. Hidden in the panel, as the URL above is the one to paste.
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: 'noData',
+				path: 'callback/:token',
+				ndvHideUrl: true,
+			},
 		],
 		properties: [
 			{
@@ -60,7 +70,7 @@ export class LegnextVideoTrigger implements INodeType {
 				default: '',
 				placeholder: 'Leave empty to derive it from the credential',
 				description:
-					'Callbacks must carry this as ?token=... in the URL; calls without it get 401 and start nothing. Leave empty to use a token derived from the Legnext credential and this trigger, which the Legnext Video node adds by itself. Set one (e.g. "openssl rand -hex 16") for other senders.',
+					'Callbacks must carry this in the URL, as ?token=... or as a last path segment (.../callback/<token>); calls without it get 401 and start nothing. Leave empty to use a token derived from the Legnext credential and this trigger, which the Legnext Video node adds by itself. Set one (e.g. "openssl rand -hex 16") for other senders.',
 			},
 			{
 				displayName: 'Confirm with Legnext API',

@@ -18,15 +18,28 @@ import { readJob } from './wait';
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
 
 export interface CallbackCheck {
-	/** The token the call must carry in `?token=` (an empty one matches no call). */
+	/** The token the call must carry, in the URL's path or in `?token=` (an empty one matches no call). */
 	expectedToken: string;
 	/** Re-read the job from the API and use that answer. */
 	confirmWithApi: boolean;
 }
 
+/** A refused call gets a 4xx/5xx; a progress call (job not finished) gets a 2xx and starts nothing too. */
 export type CallbackVerdict =
 	| { accepted: true; job: LegnextJob }
 	| { accepted: false; status: number; reason: string };
+
+/**
+ * Legnext's own front end handles callbacks for unfinished jobs, so a sender may report progress. Such a call
+ * is not an error (a 4xx could make it retry): it is answered 200 and starts or resumes nothing.
+ */
+function progressCall(status: string): CallbackVerdict {
+	return {
+		accepted: false,
+		status: 200,
+		reason: `Job is ${status || 'not finished'}: progress call, nothing started`,
+	};
+}
 
 function refuse(status: number, reason: string): CallbackVerdict {
 	return { accepted: false, status, reason };
@@ -50,14 +63,23 @@ const TRIGGER_PATH = /\/webhook(?:-test)?\/([0-9a-f-]{36})\/callback\/?$/i;
 
 /**
  * Adds the derived token to a Callback URL that points at a Legnext Video Trigger and carries no token,
- * so users can paste the trigger's URL as it is. Any other URL is returned unchanged.
+ * so users can paste the trigger's URL as it is. The token goes in the path (`.../callback/<token>`), which
+ * survives a sender that drops or rewrites the query string. Any other URL is returned unchanged.
  */
 export async function withTriggerToken(ctx: LegnextContext, callbackUrl: string): Promise<string> {
 	const url = new URL(callbackUrl);
 	const match = TRIGGER_PATH.exec(url.pathname);
 	if (!match || url.searchParams.has('token')) return callbackUrl;
-	url.searchParams.set('token', derivedTriggerToken(await readApiKey(ctx), match[1].toLowerCase()));
+	const token = derivedTriggerToken(await readApiKey(ctx), match[1].toLowerCase());
+	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${token}`;
 	return url.toString();
+}
+
+/** The token a call carries: the path's `:token` segment (the Trigger's path form), else `?token=`. */
+export function tokenOfCall(ctx: IWebhookFunctions): unknown {
+	const params = ctx.getParamsData() as IDataObject;
+	if (typeof params.token === 'string' && params.token !== '') return params.token;
+	return (ctx.getQueryData() as IDataObject).token;
 }
 
 export function tokensMatch(given: unknown, expected: string): boolean {
@@ -83,8 +105,7 @@ export async function verifyCallback(
 		return refuse(413, 'Callback body is too large');
 	}
 
-	const query = ctx.getQueryData() as IDataObject;
-	if (check.expectedToken === '' || !tokensMatch(query.token, check.expectedToken)) {
+	if (check.expectedToken === '' || !tokensMatch(tokenOfCall(ctx), check.expectedToken)) {
 		return refuse(401, 'Missing or wrong token');
 	}
 
@@ -92,10 +113,10 @@ export async function verifyCallback(
 	const body = unwrapCallbackBody(ctx.getBodyData());
 	if (!body) return refuse(400, 'Callback body holds no Legnext job (no job_id)');
 	const claimed = parseJob(body);
+	// A call that reports an unfinished job is progress, not a claim: nothing to confirm, nothing to start.
+	if (claimed.status !== '' && !isFinished(claimed)) return progressCall(claimed.status);
 	if (!check.confirmWithApi) {
-		return isFinished(claimed)
-			? { accepted: true, job: claimed }
-			: refuse(409, 'Job is not finished');
+		return isFinished(claimed) ? { accepted: true, job: claimed } : progressCall(claimed.status);
 	}
 
 	let confirmed: LegnextJob;
@@ -111,7 +132,13 @@ export async function verifyCallback(
 		}
 		return refuse(503, 'Could not confirm the job with Legnext');
 	}
-	if (!isFinished(confirmed)) return refuse(409, 'Legnext says the job is not finished');
+	// A call that claimed nothing is progress; one that claimed an end the API does not show yet may be early, so
+	// 409 asks the sender to try again.
+	if (!isFinished(confirmed)) {
+		return claimed.status === ''
+			? progressCall(confirmed.status)
+			: refuse(409, 'Legnext says the job is not finished');
+	}
 	if (claimed.status !== '' && claimed.status !== confirmed.status) {
 		return refuse(409, 'Legnext does not confirm the job status');
 	}
@@ -125,6 +152,9 @@ export function rejectCall(
 	reason: string,
 ): IWebhookResponseData {
 	const response = ctx.getResponseObject();
-	response.status(status).json({ ok: false, error: reason });
+	// A 2xx here is a progress call: acknowledged, not refused.
+	response
+		.status(status)
+		.json(status < 300 ? { ok: true, ignored: reason } : { ok: false, error: reason });
 	return { noWebhookResponse: true };
 }

@@ -154,11 +154,13 @@ describe('request bodies and output, without waiting', () => {
 		});
 	}
 
-	it('a Callback URL that is a Legnext Video Trigger URL gets the trigger token derived from the credential', async () => {
+	it('a Callback URL that is a Legnext Video Trigger URL gets the derived trigger token in its path', async () => {
 		const webhookId = '5b9a2c4e-7d1f-4e3a-9b8c-0a1b2c3d4e5f';
 		const triggerUrl = `https://n8n.example.com/webhook/${webhookId}/callback`;
+		const derived = derivedTriggerToken(SENTINEL_KEY, webhookId);
 		for (const [given, sent] of [
-			[triggerUrl, `${triggerUrl}?token=${derivedTriggerToken(SENTINEL_KEY, webhookId)}`],
+			[triggerUrl, `${triggerUrl}/${derived}`],
+			[`${triggerUrl}/`, `${triggerUrl}/${derived}`],
 			[`${triggerUrl}?token=mine`, `${triggerUrl}?token=mine`],
 			['https://hooks.test/other/callback', 'https://hooks.test/other/callback'],
 		]) {
