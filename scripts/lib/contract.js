@@ -239,6 +239,9 @@ async function runContract(options) {
 	if (options.spend) await spendShorten(options, call, report, say);
 
 	const ok = rows.every((row) => row.ok);
+	const width = Math.max(4, ...rows.map((row) => row.call.length));
+	say(`\n${'call'.padEnd(width)}  ${'HTTP'.padEnd(6)}  result`);
+	for (const row of rows) say(`${row.call.padEnd(width)}  ${row.status.padEnd(6)}  ${row.ok ? 'OK' : 'MISMATCH'}`);
 	say(`\n${rows.filter((row) => row.ok).length} of ${rows.length} calls match the contract${ok ? '' : ': see MISMATCH above'}.`);
 	return { ok, rows };
 }
