@@ -70,7 +70,7 @@ export class LegnextVideoTrigger implements INodeType {
 				default: '',
 				placeholder: 'Leave empty to derive it from the credential',
 				description:
-					'Callbacks must carry this in the URL, as ?token=... or as a last path segment (.../callback/<token>); calls without it get 401 and start nothing. Leave empty to use a token derived from the Legnext credential and this trigger, which the Legnext Video node adds by itself. Set one (e.g. "openssl rand -hex 16") for other senders.',
+					'Callbacks must carry this in the URL, as ?token=... or as the last path segment (.../callback/TOKEN); calls without it get 401 and start nothing. Leave empty to use a token derived from the Legnext credential and this trigger, which the Legnext Video node adds by itself. Set one (e.g. "openssl rand -hex 16") for other senders.',
 			},
 			{
 				displayName: 'Confirm with Legnext API',

@@ -85,8 +85,11 @@ function describeFields(object, names) {
  * @param {string} [prefix]
  */
 function compare(object, shape, prefix = '') {
+	/** @type {string[]} */
 	const found = [];
+	/** @type {string[]} */
 	const missing = [];
+	/** @type {string[]} */
 	const missingOptional = [];
 	const listed = new Set(shape.known ?? []);
 	for (const [groups, sink] of /** @type {const} */ ([[shape.required, missing], [shape.optional ?? [], missingOptional]])) {
@@ -102,11 +105,24 @@ function compare(object, shape, prefix = '') {
 }
 
 /**
+ * @typedef {object} ShapeResult
+ * @property {string[]} found
+ * @property {string[]} missing          required fields absent: a mismatch
+ * @property {string[]} missingOptional
+ * @property {string[]} unknown
+ * @property {string[]} unknownShown     unknown fields with their types, secret-like names masked
+ * @property {string[]} problems         mismatches beyond missing fields
+ * @property {string[]} notes
+ * @property {boolean} ok
+ */
+
+/**
  * Checks a body against the shape of its call. Problems beyond missing fields (a list where the sources
  * document an object, a finished text job whose text the parser cannot split) are mismatches too.
  * @param {'balance' | 'info' | 'activeTasks' | 'job' | 'callback'} kind
  * @param {unknown} body
  * @param {{ parseJob?: (body: unknown) => any }} [parser]
+ * @returns {ShapeResult}
  */
 function checkShape(kind, body, parser = {}) {
 	if (kind === 'callback') {
@@ -115,7 +131,8 @@ function checkShape(kind, body, parser = {}) {
 		return { ...result, notes: [isObject(body) && inner !== body ? 'shape {timestamp, data: job}' : 'shape: bare job', ...result.notes] };
 	}
 	const object = kind === 'job' ? (isObject(body) ? /** @type {Record<string, unknown>} */ (body) : {}) : accountData(body);
-	const result = { ...compare(object, SHAPES[kind]), problems: /** @type {string[]} */ ([]), notes: /** @type {string[]} */ ([]) };
+	/** @type {Omit<ShapeResult, 'unknownShown' | 'ok'>} */
+	const result = { ...compare(object, SHAPES[kind]), problems: [], notes: [] };
 	if (!isObject(body)) result.problems.push(`the answer is not a JSON object (${typeOf(body)})`);
 	if (kind !== 'job') return finish(result, object);
 
@@ -144,8 +161,9 @@ function checkShape(kind, body, parser = {}) {
 }
 
 /**
- * @param {{ found: string[], missing: string[], missingOptional: string[], unknown: string[], problems: string[], notes: string[] }} result
+ * @param {Omit<ShapeResult, 'unknownShown' | 'ok'>} result
  * @param {Record<string, unknown>} object
+ * @returns {ShapeResult}
  */
 function finish(result, object) {
 	const unknownTop = result.unknown.filter((name) => !name.includes('.'));

@@ -2,16 +2,14 @@
  * `npm run contract` proven against the local simulator: the command itself (node scripts/contract.js, as a
  * child process) and its logic in-process with the package's parser. No test here reaches the internet.
  */
-import { spawn } from 'child_process';
-import { createServer } from 'net';
-import { join } from 'path';
+import { randomUUID } from 'crypto';
 
 import { parseJob } from '../../nodes/shared/job';
 import { runContract } from '../../scripts/lib/contract';
+import { freePort, runContractCommand as command } from '../helpers/contract-command';
 import { createSimulator, type Simulator } from '../helpers/simulator';
 
-const KEY = 'contract-test-key-5d1e9a';
-const SCRIPT = join(__dirname, '..', '..', 'scripts', 'contract.js');
+const KEY = `contract-${randomUUID()}`;
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -19,20 +17,6 @@ beforeAll(async () => {
 });
 afterAll(async () => await sim.close());
 afterEach(() => sim.reset());
-
-/** Runs the command as a user would (without the npm build step), with its own environment. */
-async function command(args: string[], env: Record<string, string>) {
-	return await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-		const child = spawn(process.execPath, [SCRIPT, ...args], {
-			env: { PATH: process.env.PATH ?? '', ...env },
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-		child.on('close', (code) => resolve({ code, stdout, stderr }));
-	});
-}
 
 /** A finished job of the simulator, submitted over HTTP as a client would. */
 async function finishedJob(path: string, body: object): Promise<{ job_id: string }> {
@@ -44,16 +28,6 @@ async function finishedJob(path: string, body: object): Promise<{ job_id: string
 	const job = (await response.json()) as { job_id: string };
 	sim.completeJob(job.job_id);
 	return job;
-}
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 it('without LEGNEXT_API_KEY it says it skipped and exits 0, calling nothing', async () => {

@@ -2,8 +2,6 @@
  * Legnext's published shapes (test/fixtures/contract, each naming its source) through the package's real parsers:
  * every numbered point of issue 14 that is about what the API sends has a test here.
  */
-import { readdirSync, readFileSync } from 'fs';
-import { join } from 'path';
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
@@ -16,6 +14,7 @@ import {
 	unwrapCallbackBody,
 } from '../../nodes/shared/job';
 import { apiErrorMessage, callKindOf, normalizeBaseUrl } from '../../nodes/shared/transport';
+import { fixtureNames, readFixture } from '../helpers/contract-fixtures';
 import {
 	everythingVisible,
 	runVideoNode,
@@ -32,10 +31,8 @@ interface Fixture {
 	body: IDataObject;
 }
 
-const DIR = join(__dirname, '..', 'fixtures', 'contract');
-const FILES = readdirSync(DIR).filter((name) => name.endsWith('.json'));
-const fixture = (name: string): Fixture =>
-	JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8')) as Fixture;
+const FILES: string[] = fixtureNames();
+const fixture = (name: string): Fixture => readFixture(name) as Fixture;
 const API = 'http://legnext.test';
 const KEYCAP = /[0-9]\uFE0F?\u20E3/u;
 
@@ -45,7 +42,7 @@ afterEach(() => nock.cleanAll());
 
 describe('the fixtures', () => {
 	it.each(FILES)('%s names its source and endpoint', (name) => {
-		const { source, endpoint, body } = JSON.parse(readFileSync(join(DIR, name), 'utf8')) as Fixture;
+		const { source, endpoint, body } = fixture(name);
 		expect(source.length).toBeGreaterThan(20);
 		expect(endpoint).not.toBe('');
 		expect(typeof body).toBe('object');
@@ -60,7 +57,7 @@ describe('the fixtures', () => {
 	it.each(FILES.filter((name) => !name.startsWith('error-')))(
 		'%s matches the shape table of npm run contract (nothing required missing)',
 		(name) => {
-			const { endpoint, body } = JSON.parse(readFileSync(join(DIR, name), 'utf8')) as Fixture;
+			const { endpoint, body } = fixture(name);
 			const result = checkShape(KIND[endpoint] ?? 'job', body, { parseJob });
 			expect({ missing: result.missing, problems: result.problems }).toEqual({
 				missing: [],
