@@ -151,6 +151,8 @@ describe('toJobItem', () => {
 			imageUrls: [],
 			seed: '7',
 			prompts: [],
+			promptTexts: {},
+			availableActions: {},
 			creditsUsed: 0,
 			creditsReserved: 480,
 			error: null,
