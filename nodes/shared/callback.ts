@@ -37,7 +37,7 @@ function progressCall(status: string): CallbackVerdict {
 	return {
 		accepted: false,
 		status: 200,
-		reason: `Job is ${status || 'not finished'}: progress call, nothing started`,
+		reason: `Job is ${status || 'not finished'}: a progress call, nothing started or resumed`,
 	};
 }
 

@@ -36,14 +36,15 @@ export const description = updateDisplayOptions(
 
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const check = new InputChecker(ctx, itemIndex);
+	const type = check.resultNumber('upscaleType', 'Upscale Type', 1);
 	const body: IDataObject = {
 		jobId: check.jobId('imageJobId', 'Image Job ID'),
 		imageNo: check.resultNumber('imageNumber', 'Image Number'),
-		type: check.resultNumber('upscaleType', 'Upscale Type', 1),
+		type,
 	};
 	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/upscale',
 		body,
-		creditsNeeded: creditsFor('image:upscale', body.type as number),
+		creditsNeeded: creditsFor('image:upscale', type),
 	});
 }
