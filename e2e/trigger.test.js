@@ -229,20 +229,22 @@ test('with no Secret Token, a Video node given the bare trigger URL adds the der
 		const job = (await ctx.sim.jobs()).find((j) => j.job_id === submitted.json.jobId);
 		// The token rides in the path, so a sender that drops the query string still reaches the trigger.
 		const sentTo = new URL(job.config.webhook_config.endpoint);
+		const webhookId = new URL(bareUrl).pathname.split('/')[2];
 		assert.equal(sentTo.search, '');
-		assert.equal(sentTo.pathname, `${new URL(bareUrl).pathname}/${sentTo.pathname.split('/').pop()}`);
-		assert.match(sentTo.pathname, /\/callback\/[0-9a-f]{32}$/);
+		assert.match(sentTo.pathname, new RegExp(`^/webhook/${webhookId}/${webhookId}/[0-9a-f]{32}$`));
 		const execution = await ctx.waitForExecutionOf(derivedActive.id, { knownIds: known, timeoutMs: 30000 });
 		assert.equal(execution.status, 'success', JSON.stringify(execution.error));
 		assert.equal(execution.nodes['Legnext Video Trigger'].items[0].json.jobId, submitted.json.jobId);
-		t.diagnostic(`bare URL -> 401; Video node sent .../callback/<32 hex> (no query); trigger execution ${execution.id} fired for job ${submitted.json.jobId}`);
+		t.diagnostic(`bare URL -> 401; Video node sent /webhook/<id>/<id>/<32 hex> (no query); trigger execution ${execution.id} fired for job ${submitted.json.jobId}`);
 	} finally {
 		await ctx.api.deactivateWorkflow(derivedActive.id).catch(() => {});
 	}
 });
 
-test('the Secret Token in the URL path (.../callback/<token>, no query) fires the trigger; a wrong path token gets 401', async (t) => {
-	const url = callbackUrl.split('?')[0];
+test('the Secret Token in the URL path (/webhook/<id>/<id>/<token>, no query) fires the trigger; a wrong path token gets 401', async (t) => {
+	const plain = new URL(callbackUrl.split('?')[0]);
+	const webhookId = plain.pathname.split('/')[2];
+	const url = `${plain.origin}/webhook/${webhookId}/${webhookId}`;
 	const known = await executionIds();
 	const refused = await fetch(`${url}/wrong-${TOKEN}`, {
 		method: 'POST',
@@ -256,7 +258,7 @@ test('the Secret Token in the URL path (.../callback/<token>, no query) fires th
 		callback: `${url}/${encodeURIComponent(TOKEN)}`,
 	});
 	const { execution } = await assertFiredFor(job.job_id, known);
-	t.diagnostic(`wrong path token -> 401; callback to .../callback/<Secret Token> -> execution ${execution.id} for job ${job.job_id}`);
+	t.diagnostic(`wrong path token -> 401; callback to /webhook/<id>/<id>/<Secret Token> -> execution ${execution.id} for job ${job.job_id}`);
 });
 
 test('a progress callback (job processing) gets 2xx and starts nothing; the finished callback fires once', async (t) => {

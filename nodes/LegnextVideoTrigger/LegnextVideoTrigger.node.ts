@@ -43,14 +43,17 @@ export class LegnextVideoTrigger implements INodeType {
 				responseData: 'noData',
 				path: 'callback',
 			},
-			// The same hook with the token in the path (`.../callback/<token>`), the form the Legnext Video node
-			// sends: it survives a sender that drops the query string. Hidden in the panel, as the URL above is the one to paste.
+			// The same hook with the token as the last path segment, the form the Legnext Video node sends: it
+			// survives a sender that drops the query string. n8n 2.41 finds a path with a `:parameter` by the
+			// webhook ID in the URL's first segment and needs the stored path unique, hence
+			// `/webhook/<webhookId>/<webhookId>/<token>`. Hidden in the panel: the URL above is the one to paste.
 			{
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				responseData: 'noData',
-				path: 'callback/:token',
+				path: '={{$webhookId}}/:token',
+				isFullPath: true,
 				ndvHideUrl: true,
 			},
 		],
@@ -70,7 +73,7 @@ export class LegnextVideoTrigger implements INodeType {
 				default: '',
 				placeholder: 'Leave empty to derive it from the credential',
 				description:
-					'Callbacks must carry this in the URL, as ?token=... or as the last path segment (.../callback/TOKEN); calls without it get 401 and start nothing. Leave empty to use a token derived from the Legnext credential and this trigger, which the Legnext Video node adds by itself. Set one (e.g. "openssl rand -hex 16") for other senders.',
+					'Callbacks must carry this in the URL, as ?token=... or as the last path segment (/webhook/ID/ID/TOKEN, ID being the webhook ID of this trigger); calls without it get 401 and start nothing. Leave empty to use a token derived from the Legnext credential and this trigger, which the Legnext Video node adds by itself. Set one (e.g. "openssl rand -hex 16") for other senders.',
 			},
 			{
 				displayName: 'Confirm with Legnext API',

@@ -63,15 +63,17 @@ const TRIGGER_PATH = /\/webhook(?:-test)?\/([0-9a-f-]{36})\/callback\/?$/i;
 
 /**
  * Adds the derived token to a Callback URL that points at a Legnext Video Trigger and carries no token,
- * so users can paste the trigger's URL as it is. The token goes in the path (`.../callback/<token>`), which
- * survives a sender that drops or rewrites the query string. Any other URL is returned unchanged.
+ * so users can paste the trigger's URL as it is. The token goes in the path, which survives a sender that
+ * drops or rewrites the query string: `/webhook/<id>/callback` becomes `/webhook/<id>/<id>/<token>`, the
+ * Trigger's path-token hook. Any other URL is returned unchanged.
  */
 export async function withTriggerToken(ctx: LegnextContext, callbackUrl: string): Promise<string> {
 	const url = new URL(callbackUrl);
 	const match = TRIGGER_PATH.exec(url.pathname);
 	if (!match || url.searchParams.has('token')) return callbackUrl;
-	const token = derivedTriggerToken(await readApiKey(ctx), match[1].toLowerCase());
-	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${token}`;
+	const webhookId = match[1].toLowerCase();
+	const token = derivedTriggerToken(await readApiKey(ctx), webhookId);
+	url.pathname = url.pathname.replace(/\/callback\/?$/i, `/${match[1]}/${token}`);
 	return url.toString();
 }
 

@@ -359,21 +359,23 @@ describe('progress callbacks (Legnext\u2019s front end handles calls for unfinis
 	});
 });
 
-describe('token in the URL path (.../callback/<token>)', () => {
+describe('token in the URL path (/webhook/<id>/<id>/<token>)', () => {
 	const callWithPathToken = async (token: string, query?: WebhookRequest['query']) =>
 		await runWebhook({
 			nodeType: trigger,
 			parameters: { token: TOKEN, download: 'none' },
 			credentials: credentialsFor(API),
-			webhookPath: 'callback/:token',
+			webhookPath: '={{$webhookId}}/:token',
 			request: { body: wrapped(apiCompleted()), params: { token }, query: query ?? {} },
 		});
 
 	it('the node declares the path form next to the plain URL, hidden in the panel', () => {
 		const hooks = trigger.description.webhooks ?? [];
-		expect(hooks.map((hook) => [hook.path, hook.ndvHideUrl ?? false])).toEqual([
-			['callback', false],
-			['callback/:token', true],
+		expect(
+			hooks.map((hook) => [hook.path, hook.isFullPath ?? false, hook.ndvHideUrl ?? false]),
+		).toEqual([
+			['callback', false, false],
+			['={{$webhookId}}/:token', true, true],
 		]);
 	});
 

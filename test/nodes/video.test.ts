@@ -159,8 +159,8 @@ describe('request bodies and output, without waiting', () => {
 		const triggerUrl = `https://n8n.example.com/webhook/${webhookId}/callback`;
 		const derived = derivedTriggerToken(SENTINEL_KEY, webhookId);
 		for (const [given, sent] of [
-			[triggerUrl, `${triggerUrl}/${derived}`],
-			[`${triggerUrl}/`, `${triggerUrl}/${derived}`],
+			[triggerUrl, `https://n8n.example.com/webhook/${webhookId}/${webhookId}/${derived}`],
+			[`${triggerUrl}/`, `https://n8n.example.com/webhook/${webhookId}/${webhookId}/${derived}`],
 			[`${triggerUrl}?token=mine`, `${triggerUrl}?token=mine`],
 			['https://hooks.test/other/callback', 'https://hooks.test/other/callback'],
 		]) {
