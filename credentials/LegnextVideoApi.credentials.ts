@@ -1,10 +1,24 @@
 import type {
 	IAuthenticateGeneric,
+	IAuthenticateRuleResponseSuccessBody,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
+
+const API_KEY_REFUSED =
+	'Legnext did not accept the API key: check the API key (copy it again from the Legnext dashboard)';
+const BASE_URL_HINT = 'Use https://api.legnext.ai (the form https://api.legnext.ai/api works too).';
+
+/** A credential-test rule: the test fails with `message` when the answer's field `key` equals `value`. */
+function bodyRule(
+	key: string,
+	value: unknown,
+	message: string,
+): IAuthenticateRuleResponseSuccessBody {
+	return { type: 'responseSuccessBody', properties: { key, value, message } };
+}
 
 // The type name differs from the vendor package's `legnextApi`, so both packages can be installed side by side.
 export class LegnextVideoApi implements ICredentialType {
@@ -50,12 +64,37 @@ export class LegnextVideoApi implements ICredentialType {
 		},
 	};
 
-	// Reading the balance proves the key works and costs no credits.
+	// Reading the balance proves the key works and costs no credits. Any status is taken as an answer, so the rules
+	// below (n8n applies the first whose body field matches) tell a wrong key from a Base URL that is not a Legnext
+	// API. The Base URL is cut like the nodes cut it: no trailing slashes, no trailing `/api` (the docs' form).
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl}}',
+			baseURL:
+				'={{String($credentials.baseUrl || "https://api.legnext.ai").trim().replace(/\\/+$/, "").replace(/\\/api$/i, "")}}',
 			url: '/api/account/balance',
 			method: 'GET',
+			ignoreHttpStatusErrors: true,
 		},
+		rules: [
+			bodyRule('code', 401, API_KEY_REFUSED),
+			bodyRule(
+				'code',
+				404,
+				`This Base URL is not a Legnext API: nothing answers at /api/account/balance. ${BASE_URL_HINT}`,
+			),
+			...[500, 502, 503, 504].map((code) =>
+				bodyRule(
+					'code',
+					code,
+					`The server at this Base URL had an error (code ${code}). Try again later. ${BASE_URL_HINT}`,
+				),
+			),
+			// Legnext's balance always carries this field; an HTML page, an error page or another service does not.
+			bodyRule(
+				'data.available_credits',
+				undefined,
+				`This Base URL is not a Legnext API (or it is down): its answer is not Legnext's balance but an HTML page, an error page or another service. ${BASE_URL_HINT}`,
+			),
+		],
 	};
 }

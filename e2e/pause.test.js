@@ -160,6 +160,38 @@ test(`pause mode: the execution waits with 0 job reads while the ${JOB_MS} ms jo
 	assert.ok(Math.max(...latencies) < 10000, `a run resumed ${Math.max(...latencies)} ms after its callback`);
 });
 
+test('pause mode: a progress callback (job processing) gets 2xx and leaves the run waiting; the finished one resumes it', async (t) => {
+	await ctx.sim.configure({ jobMs: LONG_JOB_MS });
+	let waiting;
+	try {
+		const created = await ctx.importWorkflow(pauseWorkflow('e2e pause progress'));
+		waiting = await runUntilWaiting(created);
+	} finally {
+		await ctx.sim.configure({ jobMs: JOB_MS });
+	}
+	const job = await jobOf(waiting.id);
+	const before = await ctx.sim.stats();
+	// The progress call Legnext may send, to the exact callback URL the job holds (sent by hand, so it
+	// cannot race the execution into its waiting state).
+	const progress = await fetch(job.config.webhook_config.endpoint, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ timestamp: Date.now(), data: { ...job, status: 'processing' } }),
+		});
+	const progressBody = await progress.json();
+	assert.equal(progress.status, 200, JSON.stringify(progressBody));
+	assert.equal(progressBody.ok, true);
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	assert.equal((await ctx.api.getExecution(waiting.id)).status, 'waiting', 'a progress call resumed the run');
+	await ctx.sim.completeJob(job.job_id);
+	const finished = await ctx.api.waitForExecution(waiting.id, { timeoutMs: 30000, intervalMs: 100 });
+	await assertResumedWithJob(finished, job.job_id);
+	const after = await ctx.sim.stats();
+	assert.equal(after.callbacksSent - before.callbacksSent, 1);
+	assert.equal(after.callbacksFailed, before.callbacksFailed);
+	t.diagnostic(`execution ${waiting.id}: progress call -> ${progress.status} ${JSON.stringify(progressBody)}, still "waiting"; finished call -> "${finished.status}"`);
+});
+
 test('pause mode survives an n8n restart during the wait: the callback after the restart completes the run', async (t) => {
 	await ctx.sim.configure({ jobMs: LONG_JOB_MS });
 	let created;

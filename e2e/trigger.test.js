@@ -227,13 +227,65 @@ test('with no Secret Token, a Video node given the bare trigger URL adds the der
 		assert.equal(submit.status, 'success', JSON.stringify(submit.error));
 		const [submitted] = submit.nodes['Create Video'].items;
 		const job = (await ctx.sim.jobs()).find((j) => j.job_id === submitted.json.jobId);
+		// The token rides in the path, so a sender that drops the query string still reaches the trigger.
 		const sentTo = new URL(job.config.webhook_config.endpoint);
-		assert.match(sentTo.searchParams.get('token') || '', /^[0-9a-f]{32}$/);
+		const webhookId = new URL(bareUrl).pathname.split('/')[2];
+		assert.equal(sentTo.search, '');
+		assert.match(sentTo.pathname, new RegExp(`^/webhook/${webhookId}/${webhookId}/[0-9a-f]{32}$`));
 		const execution = await ctx.waitForExecutionOf(derivedActive.id, { knownIds: known, timeoutMs: 30000 });
 		assert.equal(execution.status, 'success', JSON.stringify(execution.error));
 		assert.equal(execution.nodes['Legnext Video Trigger'].items[0].json.jobId, submitted.json.jobId);
-		t.diagnostic(`bare URL -> 401; Video node sent ?token=<32 hex>; trigger execution ${execution.id} fired for job ${submitted.json.jobId}`);
+		t.diagnostic(`bare URL -> 401; Video node sent /webhook/<id>/<id>/<32 hex> (no query); trigger execution ${execution.id} fired for job ${submitted.json.jobId}`);
 	} finally {
 		await ctx.api.deactivateWorkflow(derivedActive.id).catch(() => {});
+	}
+});
+
+test('the Secret Token in the URL path (/webhook/<id>/<id>/<token>, no query) fires the trigger; a wrong path token gets 401', async (t) => {
+	const plain = new URL(callbackUrl.split('?')[0]);
+	const webhookId = plain.pathname.split('/')[2];
+	const url = `${plain.origin}/webhook/${webhookId}/${webhookId}`;
+	const known = await executionIds();
+	const refused = await fetch(`${url}/wrong-${TOKEN}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ job_id: crypto.randomUUID(), status: 'completed' }),
+	});
+	assert.equal(refused.status, 401, await refused.text());
+	const job = await submitToSimulator(ctx, '/api/v1/video-diffusion', {
+		prompt: `${IMAGE_URL} path token`,
+		videoType: 0,
+		callback: `${url}/${encodeURIComponent(TOKEN)}`,
+	});
+	const { execution } = await assertFiredFor(job.job_id, known);
+	t.diagnostic(`wrong path token -> 401; callback to /webhook/<id>/<id>/<Secret Token> -> execution ${execution.id} for job ${job.job_id}`);
+});
+
+test('a progress callback (job processing) gets 2xx and starts nothing; the finished callback fires once', async (t) => {
+	await ctx.sim.configure({ progressCallbacks: true });
+	try {
+		const known = await executionIds();
+		const before = await ctx.sim.stats();
+		const job = await submitToSimulator(ctx, '/api/v1/video-diffusion', {
+			prompt: `${IMAGE_URL} progress`,
+			videoType: 0,
+			callback: callbackUrl,
+		});
+		// The progress call lands at 20% of the job's time; nothing may start from it.
+		await sleep(JOB_MS * 0.5);
+		const mid = await ctx.sim.stats();
+		assert.equal(mid.callbacksSent - before.callbacksSent, 1, 'the progress call was not answered 2xx');
+		assert.equal(mid.callbacksFailed, before.callbacksFailed);
+		assert.deepEqual(await executionIds(), known, 'a progress call started an execution');
+		await assertFiredFor(job.job_id, known);
+		await sleep(1000);
+		const after = await ctx.sim.stats();
+		const fresh = (await executionIds()).filter((id) => !known.includes(id));
+		assert.equal(after.callbacksSent - before.callbacksSent, 2);
+		assert.equal(after.callbacksFailed, before.callbacksFailed);
+		assert.equal(fresh.length, 1, `${fresh.length} executions for one job`);
+		t.diagnostic(`job ${job.job_id}: progress call -> 2xx, 0 executions; finished call -> 1 execution (${fresh[0]})`);
+	} finally {
+		await ctx.sim.configure({ progressCallbacks: false });
 	}
 });

@@ -100,6 +100,35 @@ test(`create video (image URL) waits, downloads video 0, and the next node recei
 	);
 });
 
+test('describe: the suggestions (one emoji-numbered promptEn from Legnext) reach the next node as a list', async (t) => {
+	const execution = await runChain('e2e describe', [
+		videoNode('Describe', {
+			resource: 'image',
+			operation: 'describe',
+			imageUrl: IMAGE_URL,
+			options: FAST_WAIT,
+		}),
+		noOp('Next Node'),
+	]);
+	succeeded(execution);
+	const [received] = execution.nodes['Next Node'].items;
+	const { prompts, promptTexts, taskType, status } = received.json;
+	assert.equal(taskType, 'describe');
+	assert.equal(status, 'completed');
+	assert.ok(Array.isArray(prompts), `prompts is ${JSON.stringify(prompts)}`);
+	assert.equal(prompts.length, 4);
+	for (const suggestion of prompts) {
+		assert.equal(typeof suggestion, 'string');
+		assert.ok(suggestion.length > 10, suggestion);
+		assert.doesNotMatch(suggestion, /\u20E3/u, 'an emoji number was left in a suggestion');
+	}
+	assert.match(promptTexts.promptEn, /^1\uFE0F\u20E3 /u);
+	assert.equal(received.binary, undefined);
+	const job = await latestJob(ctx.sim, (j) => j.job_id === received.json.jobId);
+	assert.deepEqual(Object.keys(job.input), ['imgUrl']);
+	t.diagnostic(`job ${received.json.jobId}: promptEn of ${promptTexts.promptEn.length} chars -> prompts[4] in "Next Node"; first: "${prompts[0]}"`);
+});
+
 test('extend video (from the created job) waits and downloads the extended MP4', async (t) => {
 	assert.ok(createdJobId, 'needs the job of the create test');
 	const execution = await runChain('e2e extend video', [

@@ -37,6 +37,21 @@ describe('callbacks', () => {
 		expect(ctx.sim.stats()).toMatchObject({ callbacksSent: 1, callbacksFailed: 0 });
 	});
 
+	test('progressCallbacks: one call with status processing before the finished one; off by default', async () => {
+		ctx = await start({ jobMs: 300, progressCallbacks: true });
+		const job = await submitWithCallback();
+		await waitFor(() => hook.received.length === 2);
+		expect(hook.received.map((call) => call.body.data.status)).toEqual(['processing', 'completed']);
+		expect(hook.received[0].body.data.job_id).toBe(job.job_id);
+		await ctx.sim.close();
+		hook.received.length = 0;
+		ctx = await start({ jobMs: 100 });
+		await submitWithCallback();
+		await waitFor(() => hook.received.length === 1);
+		await sleep(150);
+		expect(hook.received.map((call) => call.body.data.status)).toEqual(['completed']);
+	});
+
 	test('bare shape: the job object itself', async () => {
 		ctx = await start({ jobMs: 100, callbackShape: 'bare' });
 		const job = await submitWithCallback();

@@ -113,13 +113,37 @@ describe('endpoints', () => {
 			expect(job.output.image_urls).toHaveLength(4);
 		});
 
-		test('describe and shorten give text in output.prompt / output.prompts', async () => {
+		test('describe and shorten give their suggestions in one emoji-numbered output.promptEn (the docs\u2019 shape)', async () => {
 			const described = await finishedJob(ctx, '/api/v1/describe', { imgUrl: IMG });
-			expect(described.output.prompts).toHaveLength(4);
-			expect(described.output.prompt).toBe(described.output.prompts[0]);
+			expect(described.output.prompts).toBeUndefined();
+			expect(described.output.promptEn.split(/[0-9]\uFE0F\u20E3/u).filter((s) => s.trim())).toHaveLength(4);
+			expect(described.output.promptEn.startsWith('1\uFE0F\u20E3 ')).toBe(true);
+			expect(described.meta.usage.frozen).toBe(20);
+			const shortened = await finishedJob(ctx, '/api/v1/shorten', { prompt: 'a very long and detailed prompt about a red fox in snow' });
+			expect(shortened.output.promptEn).toContain('5\uFE0F\u20E3 ');
+		});
+
+		test('textOutput "prompts" gives the list shape instead', async () => {
+			ctx.sim.configure({ textOutput: 'prompts' });
 			const shortened = await finishedJob(ctx, '/api/v1/shorten', { prompt: 'a very long and detailed prompt about a red fox in snow' });
 			expect(shortened.output.prompts).toHaveLength(5);
 			expect(shortened.output.prompts[4].length).toBeLessThan(shortened.output.prompts[0].length);
+		});
+
+		test('describe takes imgUrl by default; describeField names the one it takes, with a 400 naming it', async () => {
+			ctx.sim.configure({ describeField: 'imageLink' });
+			const refused = await ctx.api.post('/api/v1/describe', { imgUrl: IMG });
+			expect(refused.status).toBe(400);
+			expect(JSON.stringify(refused.body)).toContain('imageLink');
+			expect((await ctx.api.post('/api/v1/describe', { imageLink: IMG })).status).toBe(200);
+			ctx.sim.configure({ describeField: 'either' });
+			expect((await ctx.api.post('/api/v1/describe', { imgUrl: IMG })).status).toBe(200);
+			expect((await ctx.api.post('/api/v1/describe', { imageLink: IMG })).status).toBe(200);
+		});
+
+		test('image jobs carry available_actions as a map with reroll as a boolean (openapi.yaml)', async () => {
+			const image = await finishedJob(ctx, '/api/v1/diffusion', { text: 'a fox' });
+			expect(image.output.available_actions).toMatchObject({ upscale: [0, 1, 2, 3], variation: [0, 1, 2, 3], reroll: true });
 		});
 
 		test('video-diffusion also works from an upscaled image', async () => {
@@ -275,14 +299,15 @@ describe('endpoints', () => {
 			expect(typeof body.data.updated_at).toBe('string');
 		});
 
-		test('info has max_concurrent_task_count; active_tasks lists running jobs', async () => {
+		test('info (front end shape) has the plan, max_concurrent_task_count and API keys; active_tasks (complete OpenAPI) lists running jobs', async () => {
 			ctx.sim.configure({ concurrency: 3 });
 			const job = (await ctx.api.post('/api/v1/diffusion', { text: 'a' })).body;
 			const info = await ctx.api.get('/api/account/info');
-			expect(info.body.data).toMatchObject({ max_concurrent_task_count: 3, active_task_count: 1 });
+			expect(info.body.data).toMatchObject({ plan: 'standard', max_concurrent_task_count: 3 });
+			expect(info.body.data.api_keys[0].value).toBe(ctx.sim.options().apiKey);
 			const active = await ctx.api.get('/api/account/active_tasks');
-			expect(active.body.data.total).toBe(1);
-			expect(active.body.data.tasks[0].job_id).toBe(job.job_id);
+			expect(active.body).toMatchObject({ total_active: 1, concurrent_limit: 3 });
+			expect(active.body.tasks[0].job_id).toBe(job.job_id);
 		});
 	});
 });

@@ -49,6 +49,19 @@ export class LegnextVideoTrigger implements INodeType {
 				responseData: 'noData',
 				path: 'callback',
 			},
+			// The same hook with the token as the last path segment, the form the Legnext Video node sends: it
+			// survives a sender that drops the query string. n8n 2.41 finds a path with a `:parameter` by the
+			// webhook ID in the URL's first segment and needs the stored path unique, hence
+			// `/webhook/<webhookId>/<webhookId>/<token>`. Hidden in the panel: the URL above is the one to paste.
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: 'noData',
+				path: '={{$webhookId}}/:token',
+				isFullPath: true,
+				ndvHideUrl: true,
+			},
 		],
 		properties: [
 			{
@@ -66,7 +79,7 @@ export class LegnextVideoTrigger implements INodeType {
 				default: '',
 				placeholder: 'Only for senders other than the Legnext Video node',
 				description:
-					'For senders other than the Legnext Video node: their calls must carry this as ?token=... in the URL. Legnext Video nodes with the same credential need none of it: they add a token derived from the credential and this trigger, which is accepted whether or not this is set. Make one with e.g. "openssl rand -hex 16".',
+					'For senders other than the Legnext Video node: their calls must carry this in the URL, as ?token=... or as the last path segment (/webhook/ID/ID/TOKEN, ID being this trigger\u2019s webhook ID); calls without a valid token get 401 and start nothing. Legnext Video nodes with the same credential need none of it: they add a token derived from the credential and this trigger, accepted whether or not this is set. Make one with e.g. "openssl rand -hex 16".',
 			},
 			{
 				displayName: 'Confirm with Legnext API',

@@ -23,15 +23,28 @@ export const MAX_CALLBACK_DEPTH = 16;
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CallbackCheck {
-	/** The call must carry one of these in `?token=` (an empty one matches no call). */
+	/** The call must carry one of these, in the URL's path or in `?token=` (an empty one matches no call). */
 	expectedTokens: string[];
 	/** Re-read the job from the API and use that answer. */
 	confirmWithApi: boolean;
 }
 
+/** A refused call gets a 4xx/5xx; a progress call (job not finished) gets a 2xx and starts nothing too. */
 export type CallbackVerdict =
 	| { accepted: true; job: LegnextJob }
 	| { accepted: false; status: number; reason: string };
+
+/**
+ * Legnext's own front end handles callbacks for unfinished jobs, so a sender may report progress. Such a call
+ * is not an error (a 4xx could make it retry): it is answered 200 and starts or resumes nothing.
+ */
+function progressCall(status: string): CallbackVerdict {
+	return {
+		accepted: false,
+		status: 200,
+		reason: `Job is ${status || 'not finished'}: a progress call, nothing started or resumed`,
+	};
+}
 
 function refuse(status: number, reason: string): CallbackVerdict {
 	return { accepted: false, status, reason };
@@ -55,7 +68,9 @@ const TRIGGER_PATH = /\/webhook(?:-test)?\/([0-9a-f-]{36})\/callback\/?$/i;
 
 /**
  * Adds the derived token to a Callback URL that points at a Legnext Video Trigger and carries no token,
- * so users can paste the trigger's URL as it is. Any other URL is returned unchanged.
+ * so users can paste the trigger's URL as it is. The token goes in the path, which survives a sender that
+ * drops or rewrites the query string: `/webhook/<id>/callback` becomes `/webhook/<id>/<id>/<token>`, the
+ * Trigger's path-token hook. Any other URL is returned unchanged.
  */
 export async function withTriggerToken(
 	ctx: IExecuteFunctions,
@@ -66,7 +81,9 @@ export async function withTriggerToken(
 	if (!match || url.searchParams.has('token')) return callbackUrl;
 	// The token opens that trigger: only this n8n's own webhook address may receive it.
 	if (url.origin !== ownWebhookOrigin(ctx)) return callbackUrl;
-	url.searchParams.set('token', derivedTriggerToken(await readApiKey(ctx), match[1].toLowerCase()));
+	const webhookId = match[1].toLowerCase();
+	const token = derivedTriggerToken(await readApiKey(ctx), webhookId);
+	url.pathname = url.pathname.replace(/\/callback\/?$/i, `/${match[1]}/${token}`);
 	return url.toString();
 }
 
@@ -86,6 +103,13 @@ export function callbackUrlNote(ctx: IExecuteFunctions, callbackUrl: string): st
 	const ownOrigin = ownWebhookOrigin(ctx);
 	if (url.origin === ownOrigin) return null;
 	return `The Callback URL is not on this n8n's webhook address (${ownOrigin ?? 'unknown'}), so no trigger token was added to it: a Legnext Video Trigger there refuses the call unless the URL carries its Secret Token as ?token=.`;
+}
+
+/** The token a call carries: the path's `:token` segment (the Trigger's path form), else `?token=`. */
+export function tokenOfCall(ctx: IWebhookFunctions): unknown {
+	const params = ctx.getParamsData() as IDataObject;
+	if (typeof params.token === 'string' && params.token !== '') return params.token;
+	return (ctx.getQueryData() as IDataObject).token;
 }
 
 export function tokensMatch(given: unknown, expected: string): boolean {
@@ -111,10 +135,8 @@ export async function verifyCallback(
 		return refuse(413, 'Callback body is too large');
 	}
 
-	const query = ctx.getQueryData() as IDataObject;
-	if (
-		!check.expectedTokens.some((expected) => expected !== '' && tokensMatch(query.token, expected))
-	) {
+	const given = tokenOfCall(ctx);
+	if (!check.expectedTokens.some((expected) => expected !== '' && tokensMatch(given, expected))) {
 		return refuse(401, 'Missing or wrong token');
 	}
 
@@ -127,10 +149,10 @@ export async function verifyCallback(
 	const claimed = parseJob(body);
 	// The ID goes into the confirming read's path: `..` or `a/b` would read another API path.
 	if (!JOB_ID.test(claimed.jobId)) return refuse(400, 'Callback job_id is not a Legnext job ID');
+	// A call that reports an unfinished job is progress, not a claim: nothing to confirm, nothing to start.
+	if (claimed.status !== '' && !isFinished(claimed)) return progressCall(claimed.status);
 	if (!check.confirmWithApi) {
-		return isFinished(claimed)
-			? { accepted: true, job: claimed }
-			: refuse(409, 'Job is not finished');
+		return isFinished(claimed) ? { accepted: true, job: claimed } : progressCall(claimed.status);
 	}
 
 	let confirmed: LegnextJob;
@@ -146,7 +168,13 @@ export async function verifyCallback(
 		}
 		return refuse(503, 'Could not confirm the job with Legnext');
 	}
-	if (!isFinished(confirmed)) return refuse(409, 'Legnext says the job is not finished');
+	// A call that claimed nothing is progress; one that claimed an end the API does not show yet may be early, so
+	// 409 asks the sender to try again.
+	if (!isFinished(confirmed)) {
+		return claimed.status === ''
+			? progressCall(confirmed.status)
+			: refuse(409, 'Legnext says the job is not finished');
+	}
 	if (claimed.status !== '' && claimed.status !== confirmed.status) {
 		return refuse(409, 'Legnext does not confirm the job status');
 	}
@@ -175,11 +203,15 @@ export function rejectCall(
 	status: number,
 	reason: string,
 ): IWebhookResponseData {
-	const node = ctx.getNode();
-	ctx.logger.warn(
-		`Legnext callback refused by node "${node.name}" of workflow ${ctx.getWorkflow().id ?? '(unsaved)'}: ${status} ${reason}`,
-	);
-	const response = ctx.getResponseObject();
-	response.status(status).json({ ok: false, error: reason });
+	// A 2xx here is a progress call: acknowledged, not refused, so nothing to warn about.
+	if (status >= 300) {
+		ctx.logger.warn(
+			`Legnext callback refused by node "${ctx.getNode().name}" of workflow ${ctx.getWorkflow().id ?? '(unsaved)'}: ${status} ${reason}`,
+		);
+	}
+	ctx
+		.getResponseObject()
+		.status(status)
+		.json(status < 300 ? { ok: true, ignored: reason } : { ok: false, error: reason });
 	return { noWebhookResponse: true };
 }

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { redactCallbackUrl } from './secrets';
+import { redactUrlSecrets } from './secrets';
 
 /** A Legnext job, read tolerantly: every field the API may leave out or send as null has a safe value. */
 export interface LegnextJob {
@@ -13,9 +13,12 @@ export interface LegnextJob {
 	imageUrl: string | null;
 	imageUrls: string[];
 	seed: string;
-	/** Text results of describe / shorten jobs, when the API returns any. */
+	/** Text results of describe / shorten jobs as separate suggestions, when the API returns any. */
 	prompts: string[];
-	availableActions: string[];
+	/** The text fields of a describe / shorten job exactly as Legnext gave them (`promptEn`, `description`, ...). */
+	promptTexts: IDataObject;
+	/** Follow-up actions of an image job and the image numbers each applies to (`reroll` may be a boolean). */
+	availableActions: Record<string, number[] | boolean>;
 	creditsFrozen: number;
 	creditsUsed: number;
 	/** `null` when the job has no error (`error.code == 0`). */
@@ -57,6 +60,52 @@ function asStringList(value: unknown): string[] {
 	return value.filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
+/** Text fields a describe / shorten job may fill; which ones varies by source (docs, OpenAPI, SDK transcripts). */
+const PROMPT_TEXT_FIELDS = ['promptEn', 'description', 'finalPrompt', 'prompt'] as const;
+
+/** A keycap digit (1️⃣ ... 9️⃣, the variation selector optional) or 🔟 that numbers each suggestion in `promptEn`. */
+const SUGGESTION_NUMBER = /(?:[0-9]\uFE0F?\u20E3|\u{1F51F})/u;
+
+/**
+ * Splits Legnext's one-string suggestions ("1️⃣ a cat ... 2️⃣ a dog ...") into a list. Text without the
+ * numbering is one suggestion.
+ */
+export function splitSuggestions(text: string): string[] {
+	return text
+		.split(SUGGESTION_NUMBER)
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
+}
+
+/** The separate suggestions: the `prompts` list when Legnext sends one, else the first text field that has any. */
+function readSuggestions(output: IDataObject): string[] {
+	const listed = asStringList(output.prompts).flatMap(splitSuggestions);
+	if (listed.length > 0) return listed;
+	for (const field of PROMPT_TEXT_FIELDS) {
+		const suggestions = splitSuggestions(asString(output[field]));
+		if (suggestions.length > 0) return suggestions;
+	}
+	return [];
+}
+
+/** The documented map (`{upscale: [0,1,2,3], reroll: true}`); an old list of action names maps each to `true`. */
+function readAvailableActions(value: unknown): Record<string, number[] | boolean> {
+	const actions: Record<string, number[] | boolean> = {};
+	if (Array.isArray(value)) {
+		for (const name of asStringList(value)) actions[name] = true;
+		return actions;
+	}
+	for (const [name, applies] of Object.entries(asObject(value))) {
+		if (typeof applies === 'boolean') actions[name] = applies;
+		else if (Array.isArray(applies)) {
+			actions[name] = applies.filter(
+				(n): n is number => typeof n === 'number' && Number.isInteger(n),
+			);
+		}
+	}
+	return actions;
+}
+
 /** Legnext marks unset dates as `""` or Go's zero time. */
 function asDate(value: unknown): string | null {
 	const text = asString(value);
@@ -96,12 +145,14 @@ export function parseJob(body: unknown): LegnextJob {
 		imageUrl,
 		imageUrls,
 		seed: asString(output.seed),
-		// `prompt` can be the first of `prompts` repeated (describe, shorten): take the list when there is one.
-		prompts:
-			asStringList(output.prompts).length > 0
-				? asStringList(output.prompts)
-				: asStringList(output.prompt),
-		availableActions: asStringList(output.available_actions),
+		prompts: readSuggestions(output),
+		promptTexts: Object.fromEntries(
+			PROMPT_TEXT_FIELDS.filter((field) => asString(output[field]) !== '').map((field) => [
+				field,
+				asString(output[field]),
+			]),
+		),
+		availableActions: readAvailableActions(output.available_actions),
 		creditsFrozen: asNumber(usage.frozen),
 		creditsUsed: asNumber(usage.consume),
 		errorCode: errorCode !== 0 || status === 'failed' ? errorCode : null,
@@ -123,7 +174,7 @@ function withoutCallbackSecrets(raw: IDataObject): IDataObject {
 	const webhook = asObject(config.webhook_config);
 	if (typeof webhook.endpoint !== 'string' && !webhook.secret) return raw;
 	const redacted: IDataObject = { ...webhook };
-	if (typeof webhook.endpoint === 'string') redacted.endpoint = redactCallbackUrl(webhook.endpoint);
+	if (typeof webhook.endpoint === 'string') redacted.endpoint = redactUrlSecrets(webhook.endpoint);
 	if (webhook.secret) redacted.secret = '[redacted]';
 	return { ...raw, config: { ...config, webhook_config: redacted } };
 }
@@ -164,8 +215,12 @@ function resultFields(job: LegnextJob): IDataObject {
 	if (kind === 'image' || kind === 'any') {
 		fields.imageUrl = job.imageUrl;
 		fields.imageUrls = job.imageUrls;
+		fields.availableActions = job.availableActions;
 	}
-	if (kind === 'text' || kind === 'any') fields.prompts = job.prompts;
+	if (kind === 'text' || kind === 'any') {
+		fields.prompts = job.prompts;
+		fields.promptTexts = job.promptTexts;
+	}
 	return fields;
 }
 

@@ -72,7 +72,7 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 	if (!verdict.accepted) return rejectCall(ctx, verdict.status, verdict.reason);
 	const { job } = verdict;
 	// The API echoes the callback URL a job was given: a job submitted by another execution carries another token.
-	if (job.callbackUrl !== null && !job.callbackUrl.includes(`token=${expectedToken}`)) {
+	if (job.callbackUrl !== null && !job.callbackUrl.includes(expectedToken)) {
 		return rejectCall(ctx, 409, 'This job was not submitted by this execution');
 	}
 

@@ -2,15 +2,13 @@
 
 /** Query parameters that carry a secret. */
 const SECRET_QUERY = /([?&](?:token|signature|secret|x-api-key)=)[^&#\s"'<>]+/gi;
-/** A path segment that is a token: 32 or more hex digits (job and webhook IDs are UUIDs, with dashes). */
+/**
+ * A path segment that is a token: 32 or more hex digits (job and webhook IDs are UUIDs, with dashes).
+ * The Trigger's path form ends in one: `/webhook/<id>/<id>/<token>`.
+ */
 const SECRET_PATH_SEGMENT = /\/[0-9a-f]{32,}(?=[/?#\s"']|$)/gi;
 
-/** The text with every URL token replaced by `[redacted]`. */
+/** The text (an error message, an echoed callback URL) with every URL token replaced by `[redacted]`. */
 export function redactUrlSecrets(text: string): string {
-	return text.replace(SECRET_QUERY, '$1[redacted]');
-}
-
-/** A callback URL as the output may show it: its query tokens and token-like path segments replaced. */
-export function redactCallbackUrl(url: string): string {
-	return redactUrlSecrets(url).replace(SECRET_PATH_SEGMENT, '/[redacted]');
+	return text.replace(SECRET_QUERY, '$1[redacted]').replace(SECRET_PATH_SEGMENT, '/[redacted]');
 }

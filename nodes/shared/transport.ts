@@ -10,6 +10,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { describeCredits } from './credits';
 import { redactUrlSecrets } from './secrets';
 
 /** Every Legnext call in this package goes through `legnextRequest`: auth, retries and error mapping live here once. */
@@ -27,8 +28,8 @@ export interface LegnextRequest {
 	itemIndex?: number;
 	/** Aborts the request and any backoff sleep (the execution's cancel signal). */
 	signal?: AbortSignal;
-	/** Credits the call will spend, quoted in the message when the account runs short (402). */
-	creditsNeeded?: number;
+	/** Credits the call may spend (one price, or each it may have), quoted when the account runs short (402). */
+	creditsNeeded?: readonly number[];
 	/** Fewer tries than the policy's, for callers that must answer quickly. */
 	maxAttempts?: number;
 }
@@ -86,7 +87,7 @@ async function readCredential(
 			},
 		);
 	});
-	const baseUrl = (String(credentials.baseUrl ?? '') || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const baseUrl = normalizeBaseUrl(String(credentials.baseUrl ?? '')) || DEFAULT_BASE_URL;
 	if (!/^https?:\/\/[^\s/?#]+[^\s]*$/i.test(baseUrl)) {
 		// The value is not quoted: a key pasted into the wrong field must not show up in the error.
 		throw new NodeOperationError(
@@ -96,6 +97,18 @@ async function readCredential(
 		);
 	}
 	return { baseUrl, apiKey: String(credentials.apiKey ?? '') };
+}
+
+/**
+ * The API's root, whatever form the user pasted: Legnext's docs and OpenAPI `servers` write the base as
+ * `https://api.legnext.ai/api` (paths then start at `/v1`), while this package's paths start at `/api`.
+ * Trailing slashes and one trailing `/api` are dropped, so both forms reach `/api/v1/...`, never `/api/api/...`.
+ */
+export function normalizeBaseUrl(baseUrl: string): string {
+	return baseUrl
+		.trim()
+		.replace(/\/+$/, '')
+		.replace(/\/api$/i, '');
 }
 
 /** Errors of calls that failed for a passing reason (no answer, 429, 5xx, an unreadable body): a later call may succeed. */
@@ -324,11 +337,6 @@ const STATUS_ADVICE: Record<number, { message: string; description: string }> = 
 		description:
 			'The prompt or image may break the content rules, or the feature is not on your plan: rephrase the prompt or check your plan.',
 	},
-	404: {
-		message: 'Legnext does not know this job',
-		description:
-			'Check the job ID. Jobs can be read for about 3 days after they were created; older ones are gone.',
-	},
 	413: {
 		message: 'The request is too large for Legnext',
 		description: 'Shorten the prompt or use fewer or smaller inputs.',
@@ -340,10 +348,49 @@ const STATUS_ADVICE: Record<number, { message: string; description: string }> = 
 	},
 };
 
-function adviceFor(status: number | null): {
+/**
+ * What was called decides what a 404 means (Legnext's output-storage docs: job IDs stay readable, files are
+ * kept 30 days, follow-ups only work on source jobs younger than 3 days).
+ */
+export type CallKind = 'jobRead' | 'followUp' | 'submit' | 'account';
+
+export function callKindOf(request: Pick<LegnextRequest, 'method' | 'path' | 'body'>): CallKind {
+	if (request.path.startsWith('/api/account/')) return 'account';
+	if (request.method === 'GET') return 'jobRead';
+	return typeof request.body?.jobId === 'string' ? 'followUp' : 'submit';
+}
+
+const NOT_FOUND_ADVICE: Record<CallKind, { message: string; description: string }> = {
+	jobRead: {
+		message: 'Legnext does not know this job',
+		description:
+			'Check the job ID (and that it belongs to this API key): Legnext keeps job IDs readable and result files for 30 days.',
+	},
+	followUp: {
+		message: 'Legnext refused the follow-up: the source job is unknown or too old',
+		description:
+			'Extend, upscale and animate only work on source jobs younger than 3 days. Check the job ID, or start again from a newer job.',
+	},
+	submit: {
+		message: 'Legnext does not offer this endpoint at this Base URL',
+		description:
+			'Check the Base URL in the Legnext API credential: use https://api.legnext.ai (or your gateway).',
+	},
+	account: {
+		message: 'Legnext does not offer this account endpoint at this Base URL',
+		description:
+			'Check the Base URL in the Legnext API credential: use https://api.legnext.ai (or your gateway). A 404 here is not about a job.',
+	},
+};
+
+function adviceFor(
+	status: number | null,
+	kind: CallKind,
+): {
 	message: string;
 	description: string;
 } {
+	if (status === 404) return NOT_FOUND_ADVICE[kind];
 	if (status !== null && STATUS_ADVICE[status]) return STATUS_ADVICE[status];
 	if (status === 422) return STATUS_ADVICE[400];
 	if (status !== null && status >= 300 && status < 400) {
@@ -387,12 +434,12 @@ function toNodeApiError(
 	failure: AttemptFailure,
 	context: ErrorContext,
 ): NodeApiError {
-	const advice = adviceFor(failure.status);
+	const advice = adviceFor(failure.status, callKindOf(request));
 	const detail = failure.apiMessage ? `: ${failure.apiMessage}` : '';
 	const where = failure.status === null ? ` at ${context.baseUrl}` : '';
 	const notes = [advice.description];
-	if (failure.status === 402 && request.creditsNeeded) {
-		notes.push(`This call needs about ${request.creditsNeeded} credits.`);
+	if (failure.status === 402 && request.creditsNeeded && request.creditsNeeded.length > 0) {
+		notes.push(`This call needs about ${describeCredits(request.creditsNeeded)}.`);
 	}
 	if (request.method !== 'GET' && submitMayHaveArrived(failure)) {
 		notes.push(

@@ -132,7 +132,7 @@ export function timeoutError(
 		`Legnext job ${jobId} did not finish within ${duration} (last status: ${lastStatus || 'unknown'})`,
 		{
 			itemIndex: settings.itemIndex,
-			description: `The job may still finish. Pick it up later with the "Get Job" operation and job ID ${jobId} (jobs can be read for about 3 days), or raise the timeout.${readNote}`,
+			description: `The job may still finish. Pick it up later with the "Get Job" operation and job ID ${jobId} (Legnext keeps jobs readable and their files for 30 days), or raise the timeout.${readNote}`,
 		},
 	);
 }

@@ -357,9 +357,16 @@ class N8nClient {
 		withWebhooks.forEach((node, index) => {
 			for (const webhook of (descriptions[index] && descriptions[index].webhooks) || []) {
 				if (webhook.restartWebhook) continue;
-				// '={{$parameter["path"]}}' (n8n's Webhook node) is the only dynamic form handled here.
-				const path = String(webhook.path).startsWith('=') ? node.parameters.path : webhook.path;
-				paths.push(webhook.isFullPath ? path : `${node.webhookId}/${path}`);
+				// Expressions handled here: '={{$parameter["path"]}}' (n8n's Webhook node) and '={{$webhookId}}/...'.
+				const raw = String(webhook.path);
+				const path = !raw.startsWith('=')
+					? raw
+					: raw.includes('$webhookId')
+						? raw.slice(1).replace(/\{\{\s*\$webhookId\s*\}\}/g, node.webhookId)
+						: node.parameters.path;
+				// n8n puts the webhook ID in front of a path with a :parameter even when it is a full path.
+				const dynamic = path.startsWith(':') || path.includes('/:');
+				paths.push(webhook.isFullPath && !dynamic ? path : `${node.webhookId}/${path}`);
 			}
 		});
 		return paths;

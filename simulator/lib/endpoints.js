@@ -30,7 +30,8 @@ const { isHttpUrl } = require('./validate');
  * @property {readonly string[]} [taskTypes] allowed task types of the source (default: any of that kind)
  */
 
-const COST = { imagine: 80, video480: 480, video720: 1536, videoUpscale: 480 };
+/** Legnext's pricing page (fast mode): the same figures as the package's credit table. */
+const COST = { imagine: 80, variation: 120, upscaleSubtle: 120, upscaleCreative: 160, text: 20, video480: 480, video720: 1536, videoUpscale: 480 };
 
 const VIDEO_SOURCE_TYPES = ['video_diffusion', 'extend_video'];
 /** Image jobs that hold a 2x2 grid (upscale/variation/... take one of its four images). */
@@ -108,7 +109,7 @@ const SUBMIT_ENDPOINTS = {
 			r.oneOf('type', [0, 1]);
 			r.url('callback');
 		},
-		cost: () => COST.imagine,
+		cost: (input) => (input.type === 1 ? COST.upscaleCreative : COST.upscaleSubtle),
 	},
 	'/api/v1/variation': {
 		taskType: 'variation',
@@ -121,7 +122,7 @@ const SUBMIT_ENDPOINTS = {
 			r.string('remixPrompt');
 			r.url('callback');
 		},
-		cost: () => COST.imagine,
+		cost: () => COST.variation,
 	},
 	'/api/v1/reroll': {
 		taskType: 'reroll',
@@ -146,11 +147,14 @@ const SUBMIT_ENDPOINTS = {
 	'/api/v1/describe': {
 		taskType: 'describe',
 		kind: 'text',
-		read(r) {
-			r.url('imgUrl', { required: true });
+		// `imgUrl` in the OpenAPI spec, the Postman collection and the vendor's n8n node; `imageLink` in one docs version.
+		read(r, options) {
+			const field = options.describeField;
+			if (field === 'either' && r.has('imageLink')) r.url('imageLink', { required: true });
+			else r.url(field === 'imageLink' ? 'imageLink' : 'imgUrl', { required: true });
 			r.url('callback');
 		},
-		cost: () => COST.imagine,
+		cost: () => COST.text,
 	},
 	'/api/v1/shorten': {
 		taskType: 'shorten',
@@ -159,7 +163,7 @@ const SUBMIT_ENDPOINTS = {
 			r.string('prompt', { required: true });
 			r.url('callback');
 		},
-		cost: () => COST.imagine,
+		cost: () => COST.text,
 	},
 	'/api/v1/pan': {
 		taskType: 'pan',

@@ -178,13 +178,14 @@ function videoOutput(job, view) {
 }
 
 /**
- * Actions offered on a finished image; the real shape is unverified.
+ * Actions offered on a finished image, in the shape of legnext-ai/sdks `openapi/openapi.yaml` (GET job,
+ * `output.available_actions`): action -> image numbers, `reroll` a boolean.
  * @param {JobRecord} job
  */
 function availableActions(job) {
 	const four = [0, 1, 2, 3];
-	if (job.taskType === 'upscale') return { pan: [0], outpaint: [0], video_diffusion: [0] };
-	return { upscale: four, variation: four, reroll: [0], pan: four, outpaint: four, video_diffusion: four };
+	if (job.taskType === 'upscale') return { edit: [0], inpaint: [0], outpaint: [0], pan: [0], remix: [0], reroll: false, upscale: [], variation: [] };
+	return { edit: four, inpaint: [], outpaint: [], pan: [], remix: four, reroll: true, upscale: four, variation: four };
 }
 
 /**
@@ -199,10 +200,25 @@ function imageOutput(job, view) {
 	return { image_url: imageUrl, image_urls: images, seed: seedOf(job.id), available_actions: availableActions(job) };
 }
 
-/** @param {JobRecord} job */
-function textOutput(job) {
+/** Keycap digits 1️⃣-9️⃣ that number Legnext's suggestions. @param {number} n */
+function keycap(n) {
+	return `${n}\uFE0F\u20E3`;
+}
+
+/**
+ * Describe / shorten results. Default (`textOutput: 'promptEn'`): the documented completed responses of
+ * docs.legnext.ai (Describe, Shorten) put all suggestions in one string, `output.promptEn`, each numbered with a
+ * keycap emoji digit. `'prompts'`: a list, the shape an older reading of the API assumed.
+ * @param {JobRecord} job
+ * @param {JobView} view
+ */
+function textOutput(job, view) {
 	const done = job.finalStatus === 'completed';
-	return { prompt: done ? job.texts[0] : '', prompts: done ? job.texts : null, image_url: '', image_urls: null, seed: '' };
+	if (view.options.textOutput === 'prompts') {
+		return { prompt: done ? job.texts[0] : '', prompts: done ? job.texts : null, image_url: '', image_urls: null, seed: '' };
+	}
+	const promptEn = done ? job.texts.map((text, i) => `${keycap(i + 1)} ${text}`).join('\n\n') : '';
+	return { promptEn, image_url: '', image_urls: null, seed: '' };
 }
 
 /**
@@ -212,7 +228,7 @@ function textOutput(job) {
 function jobOutput(job, view) {
 	if (job.kind === 'video') return videoOutput(job, view);
 	if (job.kind === 'image') return imageOutput(job, view);
-	return textOutput(job);
+	return textOutput(job, view);
 }
 
 /**

@@ -46,6 +46,9 @@
  * @property {'video_urls' | 'image_urls'} videoOutputField where finished video URLs are put
  * @property {boolean} retryStatus          report status "retry" for a while during processing
  * @property {boolean} textToVideo          accept video-diffusion with a text-only prompt
+ * @property {'imgUrl' | 'imageLink' | 'either'} describeField the image field /describe takes
+ * @property {'promptEn' | 'prompts'} textOutput how describe/shorten results come: one emoji-numbered string, or a list
+ * @property {boolean} progressCallbacks    also POST the job to its callback when it starts processing
  * @property {boolean} rejectEmptyStrings   "" in an optional string field is a 400 (else treated as absent)
  * @property {boolean} refundFailed         credits of a failed job are given back
  * @property {number} retryAfterSeconds
@@ -96,6 +99,9 @@ const DEFAULT_OPTIONS = Object.freeze({
 	videoOutputField: 'video_urls',
 	retryStatus: false,
 	textToVideo: true,
+	describeField: 'imgUrl',
+	textOutput: 'promptEn',
+	progressCallbacks: false,
 	rejectEmptyStrings: true,
 	refundFailed: true,
 	retryAfterSeconds: 1,
@@ -114,6 +120,8 @@ const ENUMS = {
 	unsetDate: ['', 'zero', 'alternate'],
 	taskTypeStyle: ['underscore', 'hyphen'],
 	videoOutputField: ['video_urls', 'image_urls'],
+	describeField: ['imgUrl', 'imageLink', 'either'],
+	textOutput: ['promptEn', 'prompts'],
 };
 
 /**

@@ -48,18 +48,24 @@ const ACCOUNT_ENDPOINTS = {
 		low_balance_alert: sim.credits < 10000,
 		updated_at: new Date().toISOString(),
 	}),
+	// The vendor front end's client: wrapped, with the plan, the concurrency limit, wallet details and the
+	// account's API keys (which the node must never output).
 	'/api/account/info': (sim) => ok({
 		account_id: 1,
-		name: 'Simulated account',
 		email: 'sim@example.invalid',
 		plan: 'standard',
 		max_concurrent_task_count: sim.options.concurrency,
-		active_task_count: sim.inFlightCount(),
+		wallet: { balance_usd: Math.round(sim.credits) / 1000, available_credits: sim.credits, payment_token: 'tok_simulated_wallet' },
+		api_keys: [{ name: 'default', value: sim.options.apiKey, created_at: '2025-01-01T00:00:00Z' }],
 		created_at: '2025-01-01T00:00:00Z',
 	}),
+	// legnext-ai/sdks `openapi/openapi-complete.yaml` (ActiveTasksResponse), unwrapped as written there.
 	'/api/account/active_tasks': (sim) => {
 		const tasks = [...sim.running].map((job) => sim.jobObject(job));
-		return ok({ total: tasks.length, max_concurrent_task_count: sim.options.concurrency, tasks });
+		return {
+			status: 200,
+			body: { account_id: '00000000-0000-4000-8000-000000000001', total_active: tasks.length, concurrent_limit: sim.options.concurrency, tasks, updated_at: new Date().toISOString() },
+		};
 	},
 };
 

@@ -12,7 +12,7 @@ const { createPrng } = require('./prng');
 const { ApiError } = require('./errors');
 const { BodyReader, containsRefusedContent } = require('./validate');
 const { resolveSource } = require('./endpoints');
-const { createJobRecord, isDue, toJobObject, ZERO_DATE } = require('./jobs');
+const { createJobRecord, isDue, toJobObject, ZERO_DATE, PENDING_SHARE, STAGED_SHARE } = require('./jobs');
 const { RuleQueue } = require('./faults');
 const { createCounters } = require('./stats');
 const { deliverCallback } = require('./callbacks');
@@ -207,7 +207,23 @@ class Simulator {
 		this.running.add(job);
 		this.counters.maxJobsInFlight = Math.max(this.counters.maxJobsInFlight, this.running.size);
 		if (job.plannedOutcome !== 'never') this.armFinishTimer(job);
+		if (this.options.progressCallbacks) this.armProgressCallback(job);
 		return job;
+	}
+
+	/**
+	 * Legnext's own front end handles callbacks for unfinished jobs, so a real sender may POST progress:
+	 * with `progressCallbacks`, the job is sent (status `processing`) once when it starts processing.
+	 * @param {JobRecord} job
+	 */
+	armProgressCallback(job) {
+		if (!job.callback) return;
+		const key = `${job.id}:progress`;
+		const startsProcessing = Math.ceil(job.durationMs * (PENDING_SHARE + STAGED_SHARE)) + 1;
+		this.jobTimers.set(key, this.setTimer(() => {
+			this.jobTimers.delete(key);
+			if (!job.finalStatus) this.sendCallback(job);
+		}, startsProcessing));
 	}
 
 	/**

@@ -677,7 +677,7 @@ describe('testCredentials (the credential type’s own test request)', () => {
 		const api = nock(API)
 			.get('/api/account/balance')
 			.matchHeader('x-api-key', 'sentinel-key')
-			.reply(200, { balance: 12 });
+			.reply(200, { code: 200, data: { available_credits: 12 }, message: 'success' });
 
 		const outcome = await testCredentials({
 			type: new LegnextVideoApi().name,
@@ -687,13 +687,16 @@ describe('testCredentials (the credential type’s own test request)', () => {
 		expect(outcome).toEqual({
 			status: 'OK',
 			message: 'Connection successful!',
-			response: { balance: 12 },
+			response: { code: 200, data: { available_credits: 12 }, message: 'success' },
 		});
 		expect(api.isDone()).toBe(true);
 	});
 
 	it('answers Error for a rejected key', async () => {
-		nock(API).get('/api/account/balance').times(2).reply(401, { message: 'invalid api key' });
+		nock(API)
+			.get('/api/account/balance')
+			.times(2)
+			.reply(401, { code: 401, message: 'invalid api key' });
 
 		const outcome = await testCredentials({
 			type: 'legnextVideoApi',
@@ -701,6 +704,6 @@ describe('testCredentials (the credential type’s own test request)', () => {
 		});
 
 		expect(outcome.status).toBe('Error');
-		expect(outcome.message).toMatch(/authori[sz]ation failed/i);
+		expect(outcome.message).toMatch(/did not accept the API key/);
 	});
 });

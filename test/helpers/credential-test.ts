@@ -1,7 +1,9 @@
 /**
  * Runs a credential type's `test` request the way n8n's "Test" button does: a temporary
  * declarative node whose requestDefaults are the test request, executed by n8n-core's
- * RoutingNode with the credential (so `={{$credentials.baseUrl}}` and `authenticate` apply).
+ * RoutingNode with the credential (so `={{$credentials.baseUrl}}` and `authenticate` apply),
+ * then the type's `rules` in order as n8n's CredentialsTester applies them (`responseCode`
+ * on a failed request, `responseSuccessBody` on the returned item: the first match is the answer).
  */
 import {
 	NodeConnectionTypes,
@@ -70,10 +72,37 @@ export async function testCredentials(
 		credentialTypes: options.credentialType ? [options.credentialType] : [],
 		mode: 'internal',
 	});
-	if (result.error) return { status: 'Error', message: result.error.message };
-	return {
-		status: 'OK',
-		message: 'Connection successful!',
-		response: result.outputOf('Credential test')[0]?.json,
-	};
+	const rules = credentialType.test?.rules ?? [];
+	if (result.error) {
+		const httpCode = Number((result.error as { httpCode?: unknown }).httpCode);
+		for (const rule of rules) {
+			if (rule.type === 'responseCode' && rule.properties.value === httpCode) {
+				return { status: 'Error', message: rule.properties.message };
+			}
+		}
+		return { status: 'Error', message: result.error.message };
+	}
+	const response = result.outputOf('Credential test')[0]?.json;
+	for (const rule of rules) {
+		if (
+			rule.type === 'responseSuccessBody' &&
+			fieldAt(response, rule.properties.key) === rule.properties.value
+		) {
+			return { status: 'Error', message: rule.properties.message, response };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!', response };
+}
+
+/** lodash's `get` for a dotted key, as n8n reads a rule's field; a string body has no fields. */
+function fieldAt(value: unknown, key: string): unknown {
+	return key
+		.split('.')
+		.reduce<unknown>(
+			(current, part) =>
+				current !== null && typeof current === 'object'
+					? (current as Record<string, unknown>)[part]
+					: undefined,
+			value,
+		);
 }

@@ -559,6 +559,8 @@ export interface RunWebhookOptions {
 	nodeStaticData?: IDataObject;
 	/** Which of the node's webhook descriptions handles the request; default 'default'. */
 	webhookName?: string;
+	/** Its path too, when several share the name (e.g. 'callback/:token'); default: the first with the name. */
+	webhookPath?: string;
 	/** 'webhook' (production URL, default) or 'manual' (test URL, "Listen for test event"). */
 	mode?: WorkflowExecuteMode;
 	assignCredentials?: boolean;
@@ -597,7 +599,9 @@ export async function runWebhook(options: RunWebhookOptions): Promise<WebhookRun
 	const workflow = buildWorkflow(session, staticData);
 	const node = workflow.getNode(nodeName) as INode;
 	return await callWebhook(session, workflow, node, options.request, {
-		isTheWebhook: (webhook) => webhook.name === (options.webhookName ?? 'default'),
+		isTheWebhook: (webhook) =>
+			webhook.name === (options.webhookName ?? 'default') &&
+			(options.webhookPath === undefined || webhook.path === options.webhookPath),
 		runExecutionData: null,
 	});
 }

@@ -104,7 +104,7 @@ it('get balance tolerates missing numbers (null) and an unwrapped answer', async
 	});
 });
 
-it('get info: maxConcurrentTaskCount and activeTaskCount, the API fields under data', async () => {
+it('get info: plan and maxConcurrentTaskCount, the allow-listed API fields under data', async () => {
 	const info = {
 		account_id: 1,
 		plan: 'standard',
@@ -115,10 +115,11 @@ it('get info: maxConcurrentTaskCount and activeTaskCount, the API fields under d
 	const result = await runAccount('getInfo');
 	expect(result.status).toBe('success');
 	read.check();
+	// `active_task_count` is in no source: not read, and not passed on (not on the allow-list).
 	expect(result.outputOf(VIDEO_NODE)[0].json).toEqual({
+		plan: 'standard',
 		maxConcurrentTaskCount: 6,
-		activeTaskCount: 2,
-		data: info,
+		data: { account_id: 1, plan: 'standard', max_concurrent_task_count: 6 },
 	});
 });
 
@@ -195,10 +196,11 @@ describe('simulator', () => {
 			balanceUsd: 12.345,
 		});
 		const infoResult = await run('getInfo');
-		expect(infoResult.outputOf(VIDEO_NODE)[0].json).toMatchObject({
-			maxConcurrentTaskCount: 4,
-			activeTaskCount: 0,
-		});
+		const info = infoResult.outputOf(VIDEO_NODE)[0].json;
+		expect(info).toMatchObject({ plan: 'standard', maxConcurrentTaskCount: 4 });
+		// The simulator's info holds the API key (api_keys[].value), as Legnext's front end shape does.
+		expect(everythingVisible(info)).not.toContain(SENTINEL_KEY);
+		expect((info.data as IDataObject).api_keys).toBeUndefined();
 		const tasksResult = await run('getActiveTasks');
 		expect(tasksResult.outputOf(VIDEO_NODE)[0].json).toMatchObject({
 			activeTaskCount: 0,

@@ -785,7 +785,8 @@ describe('against the simulator', () => {
 				taskType: parameters.operation,
 			});
 		}
-		expect(sim.stats().creditsSpent).toBe(6 * 80);
+		// The pricing page's figures: imagine 80, creative upscale 160, variation 120, reroll, pan, outpaint 80 each.
+		expect(sim.stats().creditsSpent).toBe(80 + 160 + 120 + 80 + 80 + 80);
 	});
 
 	it('blend, describe and shorten are accepted; text jobs give their prompts', async () => {
@@ -801,5 +802,69 @@ describe('against the simulator', () => {
 		expect(described.outputOf(VIDEO_NODE)[0].json.prompts).toHaveLength(4);
 		const shortened = await run({ operation: 'shorten', prompt: 'a long prompt about a fox' });
 		expect(shortened.outputOf(VIDEO_NODE)[0].json.prompts).toHaveLength(5);
+	});
+
+	it('describe: an API that takes imageLink refuses imgUrl with a 400, and the node tries imageLink once', async () => {
+		sim.configure({ describeField: 'imageLink' });
+		try {
+			const before = sim.stats();
+			const described = await run({ operation: 'describe', imageUrl: 'https://img.test/a.png' });
+			const [item] = described.outputOf(VIDEO_NODE);
+			expect(item.json.prompts).toHaveLength(4);
+			expect((item.json.promptTexts as IDataObject).promptEn).toMatch(/^1\uFE0F\u20E3 /u);
+			const after = sim.stats();
+			expect(after.submitAttempts - before.submitAttempts).toBe(2);
+			expect(after.submits - before.submits).toBe(1);
+			expect(after.creditsSpent - before.creditsSpent).toBe(20);
+		} finally {
+			sim.configure({ describeField: 'imgUrl' });
+		}
+	});
+});
+
+describe('describe: the disputed image field', () => {
+	const describe400 = (message: string) => ({ code: 400, message, raw_message: '', detail: null });
+
+	it('a 400 that names the field: one more try with imageLink, which is used', async () => {
+		const sent: IDataObject[] = [];
+		nock(API)
+			.post('/api/v1/describe', (body: IDataObject) => sent.push(body) > 0)
+			.reply(400, describe400('invalid parameter "imageLink": required'))
+			.post('/api/v1/describe', (body: IDataObject) => sent.push(body) > 0)
+			.reply(200, imageJob({ task_type: 'describe' }));
+		const result = await runVideoNode({
+			parameters: {
+				resource: 'image',
+				operation: 'describe',
+				imageUrl: 'https://img.test/a.png',
+				waitForCompletion: false,
+			},
+			baseUrl: API,
+		});
+		expect(result.status).toBe('success');
+		expect(sent).toEqual([
+			{ imgUrl: 'https://img.test/a.png' },
+			{ imageLink: 'https://img.test/a.png' },
+		]);
+	});
+
+	it.each([
+		['a 400 about something else', 400, 'prompt too long'],
+		['a 402', 402, 'insufficient credits for imgUrl'],
+	])('%s is not retried', async (_name, status, message) => {
+		let calls = 0;
+		nock(API)
+			.persist()
+			.post('/api/v1/describe')
+			.reply(() => {
+				calls++;
+				return [status, describe400(message)];
+			});
+		const result = await runVideoNode({
+			parameters: { resource: 'image', operation: 'describe', imageUrl: 'https://img.test/a.png' },
+			baseUrl: API,
+		});
+		expect(result.status).toBe('error');
+		expect(calls).toBe(1);
 	});
 });

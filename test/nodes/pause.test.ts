@@ -155,6 +155,26 @@ it('a premature call (job not finished) gets 409; the later real call resumes', 
 	expect(real.result?.status).toBe('success');
 });
 
+it('progress calls (job not finished) get 200 and leave the run waiting; the finished call resumes', async () => {
+	const { waiting, callback } = await startPaused();
+	// Reported unfinished by the call itself: nothing to confirm, the API is not asked.
+	for (const status of ['pending', 'processing', 'running']) {
+		const progress = await resumeWorkflow(
+			waiting,
+			callbackRequest(callback, { timestamp: Date.now(), data: jobBody({ status }) }),
+		);
+		expect(progress.webhook.response).toMatchObject({ status: 200, body: { ok: true } });
+		expect(progress.result).toBeUndefined();
+	}
+	expect(nock.pendingMocks()).toEqual([]);
+
+	confirmWith(completedJob(videoUrls));
+	nock(CDN).get('/v/2.mp4').reply(200, video);
+	const real = await resumeWorkflow(waiting, callbackRequest(callback, completedJob(videoUrls)));
+	expect(real.result?.status).toBe('success');
+	expect(real.result?.outputOf(VIDEO_NODE)[0].json.callbackReceived).toBe(true);
+});
+
 it('a forged call about a job the API does not know gets 404', async () => {
 	const { waiting, callback } = await startPaused();
 	nock(API).get(`/api/v1/job/${OTHER_JOB}`).reply(404, { code: 404, message: 'job not found' });

@@ -121,6 +121,15 @@ function expectFired(out: WebhookRunResult, job: IDataObject): INodeExecutionDat
 	return item;
 }
 
+/** A progress call: acknowledged with 200, nothing fired or remembered. */
+function expectProgress(out: WebhookRunResult, reason?: RegExp) {
+	expect(out.workflowData).toBeUndefined();
+	expect(out.noWebhookResponse).toBe(true);
+	expect(out.response).toMatchObject({ status: 200, ended: true, body: { ok: true } });
+	if (reason) expect((out.response.body as IDataObject).ignored).toMatch(reason);
+	expect(out.nodeStaticData.deliveries ?? []).toEqual([]);
+}
+
 function expectRefused(out: WebhookRunResult, status: number, error?: RegExp) {
 	expect(out.workflowData).toBeUndefined();
 	expect(out.noWebhookResponse).toBe(true);
@@ -295,13 +304,13 @@ describe('with confirmation off', () => {
 		},
 	);
 
-	it('a job the callback itself calls unfinished: 409, nothing fired', async () => {
+	it('a job the callback itself calls unfinished: a progress call, 200, nothing fired', async () => {
 		const out = await callTrigger({
 			body: wrapped(jobBody({ status: 'processing' })),
 			parameters: { confirmWithApi: false },
 			baseUrl: null,
 		});
-		expectRefused(out, 409, /not finished/);
+		expectProgress(out, /processing/);
 	});
 
 	it('still needs the token', async () => {
@@ -312,6 +321,72 @@ describe('with confirmation off', () => {
 			baseUrl: null,
 		});
 		expectRefused(out, 401);
+	});
+});
+
+describe('progress callbacks (Legnext\u2019s front end handles calls for unfinished jobs)', () => {
+	it.each(['pending', 'staged', 'processing', 'running', 'queued', 'retry'])(
+		'a call reporting %s: 200, nothing fired, nothing remembered, the API not asked',
+		async (status) => {
+			const out = await callTrigger({ body: wrapped(jobBody({ status })) });
+			expectProgress(out, new RegExp(status));
+			expect(nock.pendingMocks()).toEqual([]);
+		},
+	);
+
+	it('a call that claims no status while the API says the job runs: 200, nothing fired', async () => {
+		const read = confirmRead(jobBody({ status: 'processing' }));
+		const out = await callTrigger({ body: { data: { job_id: JOB_ID } } });
+		expect(read.isDone()).toBe(true);
+		expectProgress(out, /processing/);
+	});
+
+	it('the finished call after a progress call fires', async () => {
+		expectProgress(await callTrigger({ body: wrapped(jobBody({ status: 'processing' })) }));
+		const api = apiCompleted();
+		confirmRead(api);
+		expectFired(await callTrigger({ body: wrapped(api) }), api);
+	});
+
+	it('a progress call still needs the token', async () => {
+		const out = await callTrigger({
+			body: wrapped(jobBody({ status: 'processing' })),
+			query: { token: 'nope' },
+		});
+		expectRefused(out, 401);
+	});
+});
+
+describe('token in the URL path (/webhook/<id>/<id>/<token>)', () => {
+	const callWithPathToken = async (token: string, query?: WebhookRequest['query']) =>
+		await runWebhook({
+			nodeType: trigger,
+			parameters: { token: TOKEN, download: 'none' },
+			credentials: credentialsFor(API),
+			webhookPath: '={{$webhookId}}/:token',
+			request: { body: wrapped(apiCompleted()), params: { token }, query: query ?? {} },
+		});
+
+	it('the node declares the path form next to the plain URL, hidden in the panel', () => {
+		const hooks = trigger.description.webhooks ?? [];
+		expect(
+			hooks.map((hook) => [hook.path, hook.isFullPath ?? false, hook.ndvHideUrl ?? false]),
+		).toEqual([
+			['callback', false, false],
+			['={{$webhookId}}/:token', true, true],
+		]);
+	});
+
+	it('the right token in the path fires, confirmed with the API', async () => {
+		const api = apiCompleted();
+		const read = confirmRead(api);
+		const out = await callWithPathToken(TOKEN);
+		expect(read.isDone()).toBe(true);
+		expectFired(out, api);
+	});
+
+	it('a wrong token in the path: 401, nothing fired (a right ?token= does not rescue it)', async () => {
+		expectRefused(await callWithPathToken('nope', { token: TOKEN }), 401);
 	});
 });
 

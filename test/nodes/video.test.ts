@@ -178,12 +178,14 @@ describe('request bodies and output, without waiting', () => {
 		return result;
 	}
 
-	it('a Callback URL that is a Legnext Video Trigger URL on this n8n gets the trigger token derived from the credential', async () => {
+	it('a Callback URL that is a Legnext Video Trigger URL on this n8n gets the derived trigger token in its path', async () => {
 		const webhookId = '5b9a2c4e-7d1f-4e3a-9b8c-0a1b2c3d4e5f';
 		// The harness's n8n serves its webhooks at TEST_INSTANCE_URL.
 		const triggerUrl = `${TEST_INSTANCE_URL}/webhook/${webhookId}/callback`;
+		const derived = derivedTriggerToken(SENTINEL_KEY, webhookId);
 		for (const [given, sent] of [
-			[triggerUrl, `${triggerUrl}?token=${derivedTriggerToken(SENTINEL_KEY, webhookId)}`],
+			[triggerUrl, `${TEST_INSTANCE_URL}/webhook/${webhookId}/${webhookId}/${derived}`],
+			[`${triggerUrl}/`, `${TEST_INSTANCE_URL}/webhook/${webhookId}/${webhookId}/${derived}`],
 			[`${triggerUrl}?token=mine`, `${triggerUrl}?token=mine`],
 			['https://hooks.test/other/callback', 'https://hooks.test/other/callback'],
 		]) {

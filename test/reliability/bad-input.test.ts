@@ -547,8 +547,10 @@ const apiRows: Array<[string, ApiRow]> = [
 		'unknown image job (404)',
 		{
 			parameters: fromImageJob,
-			message: new RegExp(`^Legnext does not know this job: job ${IMAGE_JOB_ID} not found`),
-			description: /about 3 days/,
+			message: new RegExp(
+				`^Legnext refused the follow-up: the source job is unknown or too old: job ${IMAGE_JOB_ID} not found`,
+			),
+			description: /younger than 3 days/,
 			httpCode: '404',
 			submits: 1,
 		},
@@ -557,7 +559,7 @@ const apiRows: Array<[string, ApiRow]> = [
 		'Extend: unknown video job (404)',
 		{
 			parameters: extend,
-			message: /^Legnext does not know this job/,
+			message: /^Legnext refused the follow-up: the source job is unknown or too old/,
 			httpCode: '404',
 			submits: 1,
 		},
@@ -583,7 +585,7 @@ const apiRows: Array<[string, ApiRow]> = [
 					body: { code: 404, message: 'job expired' },
 				}),
 			message: /^Legnext does not know this job: job expired$/,
-			description: /Jobs can be read for about 3 days/,
+			description: /readable and result files for 30 days/,
 			httpCode: '404',
 			submits: 0,
 		},

@@ -342,13 +342,14 @@ describe('6. tokens stay out of outputs and errors', () => {
 		const result = await run(createParameters({ callbackUrl }));
 		expect(result.status).toBe('success');
 		// The token did go to Legnext (the trigger needs it)...
+		const pathForm = `${TEST_INSTANCE_URL}/webhook/${webhookId}/${webhookId}`;
 		expect((sim.jobs() as IDataObject[])[0].config).toMatchObject({
-			webhook_config: { endpoint: `${callbackUrl}?token=${token}` },
+			webhook_config: { endpoint: `${pathForm}/${token}` },
 		});
 		// ...but no output shows it.
 		const [item] = result.outputOf(VIDEO_NODE);
 		expect((item.json.raw as IDataObject).config).toMatchObject({
-			webhook_config: { endpoint: `${callbackUrl}?token=[redacted]` },
+			webhook_config: { endpoint: `${pathForm}/[redacted]` },
 		});
 		expect(JSON.stringify(result.run)).not.toContain(token);
 	});
@@ -361,11 +362,15 @@ describe('6. tokens stay out of outputs and errors', () => {
 			method: 'POST',
 			path: '/api/v1/video-diffusion',
 			status: 400,
-			body: { code: 400, message: `invalid callback ${callbackUrl}?token=${token}` },
+			body: {
+				code: 400,
+				message: `invalid callback ${callbackUrl}?token=${token} or ${TEST_INSTANCE_URL}/webhook/${webhookId}/${webhookId}/${token}`,
+			},
 		});
 		const result = await run(createParameters({ callbackUrl, waitForCompletion: false }));
 		expect(result.status).toBe('error');
 		expect(errorText(result)).toContain('token=[redacted]');
+		expect(errorText(result)).toContain(`/webhook/${webhookId}/${webhookId}/[redacted]`);
 		expect(JSON.stringify(result.run)).not.toContain(token);
 	});
 });

@@ -57,7 +57,8 @@ describe('error mapping', () => {
 			'This feature is only available for whitelisted accounts',
 			/refused the request: This feature/,
 		],
-		[404, 'job not found', /does not know this job/],
+		// A new job names no earlier one, so a 404 is about the endpoint (job reads and follow-ups: contract.test.ts).
+		[404, 'job not found', /does not offer this endpoint at this Base URL/],
 		[413, 'payload too large', /too large/],
 		[422, 'prompt too long', /rejected the request parameters: prompt too long/],
 	];
@@ -184,7 +185,7 @@ describe('read retries', () => {
 			});
 		const result = await runVideoNode({ parameters: getJob, baseUrl: API });
 		expect(calls).toBe(1);
-		expect(result.error?.description).toMatch(/about 3 days/);
+		expect(result.error?.description).toMatch(/30 days/);
 	});
 
 	it('honours Retry-After', async () => {

@@ -20,8 +20,28 @@ import { earlierSubmit, recordSubmit, submitKey } from './submitLedger';
 export interface SubmitRequest {
 	path: string;
 	body: IDataObject;
-	/** For the "not enough credits" message. */
-	creditsNeeded: number;
+	/** For the "not enough credits" message: the price, or every price the call may have (from `creditsFor`). */
+	creditsNeeded: number[];
+	/**
+	 * A body field whose name the sources dispute: when Legnext answers 400/422 naming either name, the
+	 * submit is sent once more with the field renamed (a refused request creates no job and costs nothing).
+	 */
+	disputedField?: { name: string; alternative: string };
+}
+
+/** The body with the disputed field renamed, when `error` is a 400/422 that names the field; else `null`. */
+function bodyForDisputedField(request: SubmitRequest, error: unknown): IDataObject | null {
+	const disputed = request.disputedField;
+	const e = error as { httpCode?: unknown; message?: unknown };
+	if (!disputed || !(disputed.name in request.body)) return null;
+	if (e?.httpCode !== '400' && e?.httpCode !== '422') return null;
+	const message = typeof e.message === 'string' ? e.message.toLowerCase() : '';
+	const named = [disputed.name, disputed.alternative].some((n) =>
+		message.includes(n.toLowerCase()),
+	);
+	if (!named) return null;
+	const { [disputed.name]: value, ...rest } = request.body;
+	return { ...rest, [disputed.alternative]: value };
 }
 
 export async function submitJob(
@@ -50,17 +70,26 @@ export async function submitJob(
 			},
 		);
 	}
-	const sent = await legnextRequest(ctx, {
-		method: 'POST',
-		path: request.path,
-		body: request.body,
-		itemIndex,
-		signal,
-		creditsNeeded: request.creditsNeeded,
-	}).then(
-		(body) => ({ body }),
-		(error: unknown) => ({ error }),
-	);
+	const send = async (body: IDataObject) =>
+		await legnextRequest(ctx, {
+			method: 'POST',
+			path: request.path,
+			body,
+			itemIndex,
+			signal,
+			creditsNeeded: request.creditsNeeded,
+		});
+	const sent = await send(request.body)
+		.catch(async (error: unknown) => {
+			// Only a 400 that names the disputed field is retried: Legnext took no job then.
+			const renamed = bodyForDisputedField(request, error);
+			if (renamed === null) throw error;
+			return await send(renamed);
+		})
+		.then(
+			(body) => ({ body }),
+			(error: unknown) => ({ error }),
+		);
 	if ('error' in sent) {
 		if (mayHaveCreatedJob(sent.error)) {
 			recordSubmit(key, { outcome: 'uncertain', reason: (sent.error as Error).message });

@@ -28,9 +28,10 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 			: [];
 		return {
 			json: {
-				// Sources differ on the field names: `total` / `total_active`, `max_concurrent_task_count` / `concurrent_limit`.
-				activeTaskCount: numberField(data, 'total', 'total_active') ?? tasks.length,
-				maxConcurrentTaskCount: numberField(data, 'max_concurrent_task_count', 'concurrent_limit'),
+				// The complete OpenAPI file and the Python SDK name them `total_active` and `concurrent_limit`;
+				// `total` and `max_concurrent_task_count` (the info endpoint's name) are read too.
+				activeTaskCount: numberField(data, 'total_active', 'total') ?? tasks.length,
+				maxConcurrentTaskCount: numberField(data, 'concurrent_limit', 'max_concurrent_task_count'),
 				tasks,
 				data,
 			},

@@ -1,9 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { ItemRun } from '../common';
-import { numberField, readAccountData } from './shared';
+import { numberField, publicAccountInfo, readAccountData } from './shared';
 
-/** Get account info: `GET /api/account/info`, including how many jobs may run at once. Free. */
+/** Get account info: `GET /api/account/info`, the plan and how many jobs may run at once. Free. */
 
 const properties: INodeProperties[] = [];
 
@@ -14,11 +14,16 @@ export const description = updateDisplayOptions(
 
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	return async ({ signal }) => {
-		const data = await readAccountData(ctx, '/api/account/info', itemIndex, signal);
+		// Only allow-listed fields, never the account's API keys the front end's shape carries.
+		const data = publicAccountInfo(
+			await readAccountData(ctx, '/api/account/info', itemIndex, signal),
+		);
+		const plan = data.plan;
 		return {
 			json: {
-				maxConcurrentTaskCount: numberField(data, 'max_concurrent_task_count'),
-				activeTaskCount: numberField(data, 'active_task_count'),
+				plan: typeof plan === 'string' && plan !== '' ? plan : null,
+				// The front end's client names it `max_concurrent_task_count`, the active-tasks shape `concurrent_limit`.
+				maxConcurrentTaskCount: numberField(data, 'max_concurrent_task_count', 'concurrent_limit'),
 				data,
 			},
 		};

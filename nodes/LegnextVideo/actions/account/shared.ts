@@ -27,3 +27,48 @@ export function numberField(data: IDataObject, ...names: string[]): number | nul
 	}
 	return null;
 }
+
+/** Field names that hold or may hold a secret: dropped at any depth before account data reaches an output. */
+const SECRET_LIKE = /key|token|secret|passw|credential|signature|auth|cookie|session/i;
+
+/**
+ * Account info fields an output may carry, from Legnext's sources: the complete OpenAPI file (`plan`, `balance`,
+ * `quota`, ...) and the front end's client (`max_concurrent_task_count`, wallet details). Anything else, such as the
+ * front end's `api_keys`, is left out.
+ */
+const ACCOUNT_INFO_FIELDS = [
+	'account_id',
+	'email',
+	'plan',
+	'status',
+	'balance',
+	'used',
+	'quota',
+	'wallet',
+	'max_concurrent_task_count',
+	'concurrent_limit',
+	'balance_usd',
+	'available_credits',
+	'available_points',
+	'created_at',
+	'updated_at',
+];
+
+/** A copy without secret-like fields at any depth. */
+function withoutSecrets(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(withoutSecrets);
+	if (value === null || typeof value !== 'object') return value;
+	return Object.fromEntries(
+		Object.entries(value as IDataObject)
+			.filter(([name]) => !SECRET_LIKE.test(name))
+			.map(([name, inner]) => [name, withoutSecrets(inner)]),
+	);
+}
+
+/** The allow-listed, secret-free part of `GET /api/account/info`: the object as Legnext sends it holds API keys. */
+export function publicAccountInfo(data: IDataObject): IDataObject {
+	const kept = Object.fromEntries(
+		Object.entries(data).filter(([name]) => ACCOUNT_INFO_FIELDS.includes(name)),
+	);
+	return withoutSecrets(kept) as IDataObject;
+}

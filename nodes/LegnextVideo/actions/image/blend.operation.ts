@@ -5,9 +5,9 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { creditsFor } from '../../../shared/credits';
 import { InputChecker } from '../../../shared/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
-import { IMAGE_CREDITS } from './shared';
 
 /** Blend: `POST /api/v1/blend` mixes 2 to 5 images (by URL) into four new images. */
 
@@ -58,7 +58,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/blend',
 		body,
-		creditsNeeded: IMAGE_CREDITS,
+		creditsNeeded: creditsFor('image:blend'),
 	});
 }
 

@@ -5,9 +5,9 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { creditsFor } from '../../../shared/credits';
 import { InputChecker } from '../../../shared/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
-import { IMAGE_CREDITS } from './shared';
 
 /** Describe: `POST /api/v1/describe` suggests prompts for an image; the text comes back in `prompts`, no files. */
 
@@ -31,10 +31,13 @@ export const description = updateDisplayOptions(
 
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const check = new InputChecker(ctx, itemIndex);
+	// `imgUrl` is what the OpenAPI spec, the Postman collection and the vendor's own n8n node send; one version of
+	// the docs names it `imageLink`. A 400 naming either name is answered by one more try with the other.
 	const body: IDataObject = { imgUrl: check.url('imageUrl', 'Image URL', true) };
 	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/describe',
 		body,
-		creditsNeeded: IMAGE_CREDITS,
+		creditsNeeded: creditsFor('image:describe'),
+		disputedField: { name: 'imgUrl', alternative: 'imageLink' },
 	});
 }

@@ -5,9 +5,9 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { creditsFor } from '../../../shared/credits';
 import { InputChecker } from '../../../shared/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
-import { IMAGE_CREDITS } from './shared';
 
 /** Imagine: `POST /api/v1/diffusion` makes a 2x2 grid of four images from a text prompt. */
 
@@ -39,6 +39,6 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/diffusion',
 		body,
-		creditsNeeded: IMAGE_CREDITS,
+		creditsNeeded: creditsFor('image:imagine'),
 	});
 }

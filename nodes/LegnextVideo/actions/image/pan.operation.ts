@@ -5,11 +5,11 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { creditsFor } from '../../../shared/credits';
 import { InputChecker } from '../../../shared/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
 import {
 	addRemixPrompt,
-	IMAGE_CREDITS,
 	imageJobIdProperty,
 	imageNumberProperty,
 	remixPromptProperty,
@@ -67,7 +67,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/pan',
 		body,
-		creditsNeeded: IMAGE_CREDITS,
+		creditsNeeded: creditsFor('image:pan'),
 	});
 }
 

@@ -5,9 +5,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { creditsFor } from '../../../shared/credits';
 import { InputChecker } from '../../../shared/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
-import { IMAGE_CREDITS, imageJobIdProperty } from './shared';
+import { imageJobIdProperty } from './shared';
 
 /** Reroll: `POST /api/v1/reroll` runs an image job's prompt again for four new images. */
 
@@ -31,6 +32,6 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/reroll',
 		body,
-		creditsNeeded: IMAGE_CREDITS,
+		creditsNeeded: creditsFor('image:reroll'),
 	});
 }

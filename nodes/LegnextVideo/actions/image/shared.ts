@@ -4,9 +4,6 @@ import type { InputChecker } from '../../../shared/validation';
 
 /** Inputs several image operations share, and how they are checked. */
 
-/** Legnext charges 80 credits for every image action in fast mode (turbo doubles it). */
-export const IMAGE_CREDITS = 80;
-
 export const imageJobIdProperty: INodeProperties = {
 	displayName: 'Image Job ID',
 	name: 'imageJobId',

@@ -5,9 +5,9 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { creditsFor } from '../../../shared/credits';
 import { InputChecker } from '../../../shared/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
-import { IMAGE_CREDITS } from './shared';
 
 /** Shorten: `POST /api/v1/shorten` suggests shorter versions of a prompt; the text comes back in `prompts`, no files. */
 
@@ -37,6 +37,6 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/shorten',
 		body,
-		creditsNeeded: IMAGE_CREDITS,
+		creditsNeeded: creditsFor('image:shorten'),
 	});
 }

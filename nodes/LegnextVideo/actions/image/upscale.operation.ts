@@ -5,9 +5,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { creditsFor } from '../../../shared/credits';
 import { InputChecker } from '../../../shared/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
-import { IMAGE_CREDITS, imageJobIdProperty, imageNumberProperty } from './shared';
+import { imageJobIdProperty, imageNumberProperty } from './shared';
 
 /** Upscale image: `POST /api/v1/upscale` renders one image of an image job larger, as a single image. */
 
@@ -35,14 +36,15 @@ export const description = updateDisplayOptions(
 
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const check = new InputChecker(ctx, itemIndex);
+	const type = check.choice('upscaleType', 'Upscale Type', 1);
 	const body: IDataObject = {
 		jobId: check.jobId('imageJobId', 'Image Job ID'),
 		imageNo: check.resultNumber('imageNumber', 'Image Number'),
-		type: check.choice('upscaleType', 'Upscale Type', 1),
+		type,
 	};
 	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/upscale',
 		body,
-		creditsNeeded: IMAGE_CREDITS,
+		creditsNeeded: creditsFor('image:upscale', type),
 	});
 }

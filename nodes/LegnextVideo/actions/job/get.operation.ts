@@ -16,7 +16,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: '2cbffb65-10ac-45a2-91d4-19a19a19ab4c',
 		description:
-			'ID (UUID) of any Legnext job (video or image). Jobs can be read for about 3 days.',
+			'ID (UUID) of any Legnext job (video or image). Legnext keeps jobs readable and their files for 30 days.',
 	},
 	...waitProperties(false),
 	waitOptionsProperty,

@@ -5,12 +5,11 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { creditsFor, describeCredits } from '../../../shared/credits';
 import { InputChecker } from '../../../shared/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
 
 /** Create video: `POST /api/v1/video-diffusion`, animating an image (from an image job or a URL) or, unconfirmed, text alone. */
-
-const CREDITS_BY_QUALITY = [480, 1536];
 
 const properties: INodeProperties[] = [
 	{
@@ -85,8 +84,16 @@ const properties: INodeProperties[] = [
 		default: 0,
 		description: 'Resolution of the four 4-second videos (720p costs about 3x the credits)',
 		options: [
-			{ name: '480p', value: 0, description: 'About 480 credits' },
-			{ name: '720p', value: 1, description: 'About 1536 credits' },
+			{
+				name: '480p',
+				value: 0,
+				description: `About ${describeCredits(creditsFor('video:create', 0))}`,
+			},
+			{
+				name: '720p',
+				value: 1,
+				description: `About ${describeCredits(creditsFor('video:create', 1))}`,
+			},
 		],
 	},
 	{
@@ -159,7 +166,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/video-diffusion',
 		body,
-		creditsNeeded: CREDITS_BY_QUALITY[quality],
+		creditsNeeded: creditsFor('video:create', quality),
 	});
 }
 

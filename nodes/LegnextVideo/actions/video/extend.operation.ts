@@ -5,6 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { creditsFor } from '../../../shared/credits';
 import { InputChecker } from '../../../shared/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
 import { videoJobIdProperty, videoNumberProperty } from './shared';
@@ -38,10 +39,10 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	};
 	const prompt = check.text('prompt', 'Prompt');
 	if (prompt !== '') body.prompt = check.prompt(prompt, 'Prompt');
-	// Priced like the source video: 480 credits at 480p, 1536 at 720p.
+	// Priced like the source video, whose quality the node does not know: the message names both prices.
 	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/extend-video',
 		body,
-		creditsNeeded: 480,
+		creditsNeeded: creditsFor('video:extend'),
 	});
 }

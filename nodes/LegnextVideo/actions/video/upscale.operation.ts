@@ -5,6 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { creditsFor } from '../../../shared/credits';
 import { InputChecker } from '../../../shared/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
 import { videoJobIdProperty, videoNumberProperty } from './shared';
@@ -31,6 +32,6 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	return planSubmit(ctx, itemIndex, check, {
 		path: '/api/v1/video-upscale',
 		body,
-		creditsNeeded: 480,
+		creditsNeeded: creditsFor('video:upscale'),
 	});
 }
