@@ -90,7 +90,8 @@ export class LegnextVideoTrigger implements INodeType {
 						name: 'Failed Jobs',
 						value: 'failed',
 						action: 'On a failed job',
-						description: 'Start the workflow with each job that fails, and the error Legnext reports',
+						description:
+							'Start the workflow with each job that fails, and the error Legnext reports',
 					},
 					{
 						name: 'Completed or Failed Jobs',
