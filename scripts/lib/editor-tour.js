@@ -131,4 +131,4 @@ async function startTour({ url, owner, credential, createWorkflow, screenshotsDi
 	return { page, credentialModal, nodePanel, nodeSearch, close: editor.close };
 }
 
-module.exports = { startTour, showcaseWorkflow, VIDEO_NODE, TRIGGER_NODE, VIEWPORT };
+module.exports = { startTour, VIDEO_NODE, TRIGGER_NODE };
