@@ -167,6 +167,20 @@ async function openNodeCreator(page) {
 	return nodeCreatorHeader(page);
 }
 
+/**
+ * Opens the node creator from a node's sub-node connector, e.g. an AI Agent's Tool connector
+ * (`connectionType` 'ai_tool', the "Tools" view). Returns the panel's header text.
+ */
+async function openNodeCreatorForInput(page, nodeName, connectionType) {
+	await canvasNode(page, nodeName)
+		.locator(
+			`[data-test-id="canvas-node-input-handle"][data-connection-type="${connectionType}"] [data-test-id="canvas-handle-plus"]`,
+		)
+		.click();
+	await nodeCreator(page).waitFor({ state: 'visible', timeout: 15000 });
+	return nodeCreatorHeader(page);
+}
+
 /** The title of the node creator's current view (e.g. "What happens next?", "Legnext Video"). */
 async function nodeCreatorHeader(page) {
 	const header = nodeCreator(page).locator('[data-test-id="nodes-list-header"]').last();
@@ -258,6 +272,7 @@ module.exports = {
 	closeNodePanel,
 	parameterLabels,
 	openNodeCreator,
+	openNodeCreatorForInput,
 	nodeCreatorHeader,
 	nodeCreatorEntries,
 	searchNodeCreator,

@@ -44,6 +44,34 @@ function showcaseWorkflow() {
 	};
 }
 
+const AGENT_NODE = 'AI Agent';
+
+/** Manual Trigger -> AI Agent: the agent's Tool connector opens the node panel's "Tools" view. */
+function agentWorkflow() {
+	return {
+		name: 'Legnext as an agent tool',
+		nodes: [
+			{
+				id: 'start',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'agent',
+				name: AGENT_NODE,
+				type: '@n8n/n8n-nodes-langchain.agent',
+				typeVersion: 2,
+				position: [260, 0],
+				parameters: {},
+			},
+		],
+		connections: { Start: { main: [[{ node: AGENT_NODE, type: 'main', index: 0 }]] } },
+	};
+}
+
 /** Whether the element's box lies inside the page's viewport (so a screenshot shows it). */
 async function inViewport(page, locator) {
 	const box = await locator.boundingBox();
@@ -65,11 +93,28 @@ async function startTour({ url, owner, credential, createWorkflow, screenshotsDi
 	});
 	const { page } = editor;
 	const shoot = (name) => browser.screenshot(page, path.join(screenshotsDir, name));
-	let showcase; // created on first use
+	const workflows = {}; // by builder function name, created on first use
 
-	async function openShowcase() {
-		showcase = showcase || (await createWorkflow(showcaseWorkflow()));
-		await browser.openWorkflow(page, url, showcase.id);
+	async function openWorkflow(build) {
+		workflows[build.name] = workflows[build.name] || (await createWorkflow(build()));
+		await browser.openWorkflow(page, url, workflows[build.name].id);
+	}
+	const openShowcase = () => openWorkflow(showcaseWorkflow);
+
+	/** Opens the node panel ("node creator") the way `panel` names; returns its header. */
+	async function openNodeCreator(panel) {
+		if (panel === 'agent-tool') {
+			await openWorkflow(agentWorkflow);
+			return browser.openNodeCreatorForInput(page, AGENT_NODE, 'ai_tool');
+		}
+		if (panel === 'first-step') {
+			await page.goto(`${url}/workflow/new`);
+			await page.locator('[data-test-id="canvas-add-button"]').waitFor({ timeout: 60000 });
+			await browser.dismissPopups(page);
+		} else {
+			await openShowcase();
+		}
+		return browser.openNodeCreator(page);
 	}
 
 	/** The credential's edit modal once its connection test has answered: { text, file }. */
@@ -107,19 +152,13 @@ async function startTour({ url, owner, credential, createWorkflow, screenshotsDi
 	}
 
 	/**
-	 * Types `query` into the node panel: 'first-step' (an empty workflow's "Add first step") or 'next'
-	 * (the "+" of a workflow that has a trigger, "What happens next?"). Returns { header, entries,
-	 * inside, file }: `inside` lists the entries after clicking the entry named `open`.
+	 * Types `query` into the node panel: 'first-step' (an empty workflow's "Add first step"), 'next'
+	 * (the "+" of a workflow that has a trigger, "What happens next?") or 'agent-tool' (an AI Agent's
+	 * Tool connector). Returns { header, entries, inside, file }: `inside` lists the entries after
+	 * clicking the entry named `open`.
 	 */
 	async function nodeSearch(panel, query, { open, screenshot } = {}) {
-		if (panel === 'first-step') {
-			await page.goto(`${url}/workflow/new`);
-			await page.locator('[data-test-id="canvas-add-button"]').waitFor({ timeout: 60000 });
-			await browser.dismissPopups(page);
-		} else {
-			await openShowcase();
-		}
-		const header = await browser.openNodeCreator(page);
+		const header = await openNodeCreator(panel);
 		const entries = await browser.searchNodeCreator(page, query);
 		const file = screenshot ? await shoot(screenshot) : undefined;
 		const listed = entries.some((entry) => entry.name === open);
