@@ -18,27 +18,31 @@ const VIEWPORT = { width: 1440, height: 1300 };
 const VIDEO_NODE = 'Legnext Video';
 const TRIGGER_NODE = 'Legnext Video Trigger';
 
-/** Manual Trigger -> Legnext Video (Create, with an image), plus a Legnext Video Trigger. */
-function showcaseWorkflow() {
-	const node = (name, type, position, parameters = {}) => ({
-		id: `${type}-node`,
+/** A workflow node as stored JSON (version 1 unless told). */
+function workflowNode(name, type, position, parameters = {}, typeVersion = 1) {
+	return {
+		id: name.toLowerCase().replace(/\W+/g, '-'),
 		name,
 		type,
-		typeVersion: 1,
+		typeVersion,
 		position,
 		parameters,
-	});
+	};
+}
+
+/** Manual Trigger -> Legnext Video (Create, with an image), plus a Legnext Video Trigger. */
+function showcaseWorkflow() {
 	return {
 		name: 'Legnext showcase',
 		nodes: [
-			node('Start', 'n8n-nodes-base.manualTrigger', [0, 0]),
-			node(VIDEO_NODE, `${PACKAGE_NAME}.legnextVideo`, [260, 0], {
+			workflowNode('Start', 'n8n-nodes-base.manualTrigger', [0, 0]),
+			workflowNode(VIDEO_NODE, `${PACKAGE_NAME}.legnextVideo`, [260, 0], {
 				resource: 'video',
 				operation: 'create',
 				imageUrl: 'https://example.com/lighthouse.png',
 				prompt: 'The camera slowly circles the lighthouse as waves crash',
 			}),
-			node(TRIGGER_NODE, `${PACKAGE_NAME}.legnextVideoTrigger`, [0, 260]),
+			workflowNode(TRIGGER_NODE, `${PACKAGE_NAME}.legnextVideoTrigger`, [0, 260]),
 		],
 		connections: { Start: { main: [[{ node: VIDEO_NODE, type: 'main', index: 0 }]] } },
 	};
@@ -51,22 +55,8 @@ function agentWorkflow() {
 	return {
 		name: 'Legnext as an agent tool',
 		nodes: [
-			{
-				id: 'start',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				id: 'agent',
-				name: AGENT_NODE,
-				type: '@n8n/n8n-nodes-langchain.agent',
-				typeVersion: 2,
-				position: [260, 0],
-				parameters: {},
-			},
+			workflowNode('Start', 'n8n-nodes-base.manualTrigger', [0, 0]),
+			workflowNode(AGENT_NODE, '@n8n/n8n-nodes-langchain.agent', [260, 0], {}, 2),
 		],
 		connections: { Start: { main: [[{ node: AGENT_NODE, type: 'main', index: 0 }]] } },
 	};
