@@ -1,125 +1,158 @@
 'use strict';
-// The real editor in headless Chromium: signs in, opens the package's nodes and credential,
-// saves screenshots for the docs and checks that the expected parameters are shown.
+// The real editor in headless Chromium, as a new user meets the package: the node panel's search
+// ("Add first step" and "What happens next?"), both nodes' panels and the credential. What the editor
+// shows is compared with the built node descriptions (dist/), so a changed text cannot leave a stale
+// expectation behind. Screenshots go to .e2e/screenshots/ (`npm run screenshots` writes the docs' ones).
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const n8n = require('../scripts/lib/n8n');
 const { useContext } = require('./lib/context');
+const { E2E_DIR } = require('./lib/environment');
+const { startTour, VIDEO_NODE, TRIGGER_NODE } = require('../scripts/lib/editor-tour');
+const { builtPackage, property, optionActions } = require('../scripts/lib/built-package');
 
-// Labels the panels must show with default parameter values. Adjust when the nodes change.
-const VIDEO_NODE_LABELS = ['Resource', 'Operation'];
-const TRIGGER_NODE_LABELS = ['Secret Token', 'Fire On', 'Job Types'];
-const CREDENTIAL_LABELS = ['API Key', 'Base URL'];
+const built = builtPackage();
+const video = built.nodes.legnextVideo;
+const trigger = built.nodes.legnextVideoTrigger;
+const credentialType = built.credentials.legnextVideoApi;
 
-const SCREENSHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
-const VIDEO_NODE = { type: 'legnextVideo', name: 'Legnext Video', screenshot: 'video-node.png' };
-const TRIGGER_NODE = {
-	type: 'legnextVideoTrigger',
-	name: 'Legnext Video Trigger',
-	screenshot: 'trigger-node.png',
-};
-
-let editor; // { page, close }: one signed-in browser for the whole file
-let loadedTypes; // node types n8n loaded, by name
-
+let tour;
 const ctx = useContext({
 	async setup() {
-		loadedTypes = new Map((await ctx.api.listNodeTypes()).map((type) => [type.name, type]));
-		// Land on the credential modal (the first test): one page load fewer.
-		const landing = `/home/credentials/${ctx.credential.id}`;
-		editor = await n8n.openEditor({ url: ctx.n8nUrl, owner: ctx.owner, path: landing });
+		tour = await startTour({
+			url: ctx.n8nUrl,
+			owner: ctx.owner,
+			credential: ctx.credential,
+			createWorkflow: (workflow) => ctx.importWorkflow(workflow),
+			screenshotsDir: path.join(E2E_DIR, 'screenshots'),
+		});
 	},
 	async teardown() {
-		if (editor) await editor.close();
+		if (tour) await tour.close();
 	},
 });
 
-function latestVersion(type) {
-	return (
-		type.defaultVersion || (Array.isArray(type.version) ? Math.max(...type.version) : type.version)
+const describeEntries = (entries) =>
+	entries.map((entry) => `${entry.name}: ${entry.description}`).join('\n') || '(nothing)';
+
+/**
+ * n8n lists a node and its "...Trigger" node as one entry, named after the node, with the Trigger's
+ * description (editor-ui nodeCreator/composables/useActionsGeneration.ts): so that entry must be there,
+ * and its text (the Trigger's) must be about the Video node too, not only about the trigger.
+ */
+function assertLegnextEntry(search, where) {
+	const entry = search.entries.find((candidate) => candidate.name === video.displayName);
+	assert.ok(
+		entry,
+		`"${video.displayName}" not found ${where}; found:\n${describeEntries(search.entries)}`,
 	);
+	assert.equal(entry.description, trigger.description, `description of the entry ${where}`);
+	assert.match(entry.description, /video/i, `the entry ${where} only describes the trigger`);
+	return entry;
 }
 
-/** Manual Trigger -> Legnext Video, plus a Legnext Video Trigger: both package nodes on one canvas. */
-function showcaseWorkflow() {
-	const node = ({ type, name }, position) => ({
-		id: `${type}-node`,
-		name,
-		type: ctx.nodeType(type),
-		typeVersion: latestVersion(loadedTypes.get(ctx.nodeType(type))),
-		position,
-		parameters: {},
+test('typing "Legnext" in the first-step panel finds Legnext Video, whose triggers are the Trigger node\'s', async (t) => {
+	const search = await tour.nodeSearch('first-step', 'Legnext', {
+		open: video.displayName,
+		screenshot: 'node-search.png',
 	});
-	return {
-		name: 'Legnext showcase',
-		nodes: [
-			{
-				id: 'manual',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			node(VIDEO_NODE, [260, 0]),
-			node(TRIGGER_NODE, [0, 260]),
-		],
-		connections: { Start: { main: [[{ node: VIDEO_NODE.name, type: 'main', index: 0 }]] } },
-	};
-}
-
-let showcase; // created on first use
-async function openShowcase() {
-	showcase = showcase || (await ctx.importWorkflow(showcaseWorkflow()));
-	await n8n.openWorkflow(editor.page, ctx.n8nUrl, showcase.id);
-}
-
-function missingTypes() {
-	return [VIDEO_NODE, TRIGGER_NODE]
-		.map((node) => ctx.nodeType(node.type))
-		.filter((type) => !loadedTypes.has(type));
-}
-
-async function checkNodePanel(t, node, expectedLabels) {
-	const missing = missingTypes();
-	if (missing.length > 0)
-		return t.skip(`not loaded by n8n yet: ${missing.join(', ')} (build the nodes first)`);
-	await openShowcase();
-	const panel = await n8n.openNodePanel(editor.page, node.name);
-	const file = await n8n.screenshot(editor.page, path.join(SCREENSHOTS, node.screenshot));
-	const labels = await n8n.parameterLabels(panel);
-	await n8n.closeNodePanel(editor.page);
-	t.diagnostic(
-		`${node.name} panel labels: ${labels.join(' | ')} (screenshot ${path.relative(process.cwd(), file)})`,
-	);
-	for (const label of expectedLabels) {
+	t.diagnostic(`${search.header}: ${describeEntries(search.entries)}`);
+	assert.match(search.header, /What triggers this workflow/);
+	assertLegnextEntry(search, 'in the first-step panel');
+	const shown = search.inside.map((entry) => entry.name);
+	const expected = optionActions(trigger, 'events');
+	assert.ok(expected.length >= 3, `the Trigger's outcomes have no action names: ${expected}`);
+	for (const action of expected)
 		assert.ok(
-			labels.includes(label),
-			`"${label}" not shown in the ${node.name} panel; shown: ${labels.join(', ')}`,
+			shown.includes(action),
+			`trigger "${action}" not listed; listed: ${shown.join(', ')}`,
 		);
-	}
-}
-
-test('the credential modal shows its fields and connects to the simulator', async (t) => {
-	const modal = await n8n.openCredentialModal(editor.page, ctx.n8nUrl, ctx.credential.id);
-	// Opening the modal runs the credential test; wait for its verdict before looking.
-	await modal
-		.getByText(/Connection tested successfully|Couldn.t connect/)
-		.first()
-		.waitFor({ timeout: 15000 });
-	const file = await n8n.screenshot(editor.page, path.join(SCREENSHOTS, 'credential.png'));
-	const text = await modal.innerText();
-	await editor.page.keyboard.press('Escape');
-	t.diagnostic(`screenshot ${path.relative(process.cwd(), file)}`);
-	for (const label of CREDENTIAL_LABELS)
-		assert.ok(text.includes(label), `"${label}" not in the credential modal`);
-	assert.ok(!/Couldn.t connect/.test(text), `the editor's credential test failed:\n${text}`);
 });
 
-test('the Legnext Video node panel shows its parameters', (t) =>
-	checkNodePanel(t, VIDEO_NODE, VIDEO_NODE_LABELS));
+test('typing "Legnext" in "What happens next?" finds Legnext Video with every operation', async (t) => {
+	const search = await tour.nodeSearch('next', 'Legnext', { open: video.displayName });
+	t.diagnostic(`${search.header}: ${describeEntries(search.entries)}`);
+	assert.match(search.header, /What happens next/);
+	assertLegnextEntry(search, 'in "What happens next?"');
+	const shown = search.inside.map((entry) => entry.name);
+	const expected = optionActions(video, 'operation');
+	assert.ok(expected.length >= 10, `the Video node's operations have no action names: ${expected}`);
+	for (const action of expected)
+		assert.ok(shown.includes(action), `action "${action}" not listed; listed: ${shown.join(', ')}`);
+});
 
-test('the Legnext Video Trigger panel shows its parameters', (t) =>
-	checkNodePanel(t, TRIGGER_NODE, TRIGGER_NODE_LABELS));
+test('typing "video" finds Legnext Video in both panels', async (t) => {
+	for (const panel of ['first-step', 'next']) {
+		const search = await tour.nodeSearch(panel, 'video');
+		t.diagnostic(`${panel}: ${search.entries.map((entry) => entry.name).join(', ')}`);
+		assertLegnextEntry(search, `for "video" in the ${panel} panel`);
+	}
+});
+
+test('typing "Legnext" in an AI Agent\'s Tools panel finds the tool variant, described as the Video node', async (t) => {
+	const search = await tour.nodeSearch('agent-tool', 'Legnext');
+	t.diagnostic(`${search.header}: ${describeEntries(search.entries)}`);
+	const name = `${video.displayName} Tool`; // n8n's name for the variant it makes of a usableAsTool node
+	const entry = search.entries.find((candidate) => candidate.name === name);
+	assert.ok(entry, `"${name}" not found; found:\n${describeEntries(search.entries)}`);
+	assert.equal(entry.description, video.description);
+});
+
+test('the credential modal shows its fields and connects to the simulator', async (t) => {
+	const modal = await tour.credentialModal();
+	t.diagnostic(`screenshot ${modal.file}`);
+	assert.ok(
+		!/Couldn.t connect/.test(modal.text),
+		`the editor's credential test failed:\n${modal.text}`,
+	);
+	const expected = [
+		credentialType.displayName,
+		...['apiKey', 'baseUrl'].map((name) => property(credentialType, name).displayName),
+	];
+	for (const text of expected)
+		assert.ok(modal.text.includes(text), `"${text}" not in the credential modal`);
+});
+
+/** The parameters (by name) whose labels the panel must show with the showcase's parameters. */
+async function checkNodePanel(t, nodeName, description, parameterNames, options = {}) {
+	const panel = await tour.nodePanel(nodeName, options);
+	t.diagnostic(`${nodeName} panel: ${panel.labels.join(' | ')}`);
+	for (const name of parameterNames) {
+		const label = property(description, name).displayName;
+		assert.ok(
+			panel.labels.includes(label),
+			`"${label}" not shown; shown: ${panel.labels.join(', ')}`,
+		);
+	}
+	return panel;
+}
+
+test('the Legnext Video panel shows its parameters, Wait Strategy in view', async (t) => {
+	const waitStrategy = property(video, 'waitStrategy').displayName;
+	const panel = await checkNodePanel(
+		t,
+		VIDEO_NODE,
+		video,
+		['resource', 'operation', 'waitStrategy'],
+		{
+			showLabel: waitStrategy,
+			screenshot: 'video-node.png',
+		},
+	);
+	assert.equal(panel.showsLabel, true, `"${waitStrategy}" is outside the screenshot`);
+});
+
+test('the Legnext Video Trigger panel shows its notice and parameters', async (t) => {
+	const panel = await checkNodePanel(t, TRIGGER_NODE, trigger, ['token', 'events', 'jobTypes'], {
+		screenshot: 'trigger-node.png',
+	});
+	const notice = trigger.properties.find((candidate) => candidate.type === 'notice');
+	assert.ok(notice, 'the Trigger has no notice');
+	// The editor renders the notice's text itself; compare it with whitespace folded.
+	const fold = (text) => text.replace(/\s+/g, ' ').trim();
+	assert.ok(
+		fold(panel.text).includes(fold(notice.displayName)),
+		`notice not shown:\n${panel.text}`,
+	);
+});

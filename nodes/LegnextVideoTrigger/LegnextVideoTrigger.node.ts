@@ -31,7 +31,10 @@ export class LegnextVideoTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"On " + $parameter["events"] + " job"}}',
-		description: 'Starts the workflow when a Legnext job finishes (Legnext calls this node back)',
+		// n8n's node panel merges this node into the "Legnext Video" entry and shows this text on it in
+		// every panel (editor-ui nodeCreator/composables/useActionsGeneration.ts), so it covers both nodes.
+		description:
+			'Create, extend and upscale AI videos and images with Legnext, and start workflows when Legnext jobs finish',
 		defaults: { name: 'Legnext Video Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -90,14 +93,31 @@ export class LegnextVideoTrigger implements INodeType {
 					'Whether to read each called-back job from the Legnext API (free) and fire only when the API confirms it. Callbacks are unsigned, so leave this on.',
 			},
 			{
-				displayName: 'Fire On',
+				// "Trigger On": the name n8n's node panel looks for to list each choice as a trigger of its own.
+				displayName: 'Trigger On',
 				name: 'events',
 				type: 'options',
 				default: 'completed',
 				options: [
-					{ name: 'Completed Jobs', value: 'completed' },
-					{ name: 'Failed Jobs', value: 'failed' },
-					{ name: 'Completed or Failed Jobs', value: 'both' },
+					{
+						name: 'Completed Jobs',
+						value: 'completed',
+						action: 'On a completed job',
+						description: 'Start the workflow with each job that finishes successfully',
+					},
+					{
+						name: 'Failed Jobs',
+						value: 'failed',
+						action: 'On a failed job',
+						description:
+							'Start the workflow with each job that fails, and the error Legnext reports',
+					},
+					{
+						name: 'Completed or Failed Jobs',
+						value: 'both',
+						action: 'On a completed or failed job',
+						description: 'Start the workflow with each job that ends, successfully or not',
+					},
 				],
 				description: 'Which job outcomes start the workflow',
 			},

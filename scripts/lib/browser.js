@@ -147,6 +147,101 @@ async function parameterLabels(panel) {
 	return [...new Set(cleaned.filter(Boolean))];
 }
 
+// ---------------------------------------------------------------------------------------------
+// Node creator (the panel that adds nodes)
+
+function nodeCreator(page) {
+	return page.locator('[data-test-id="node-creator"]');
+}
+
+/**
+ * Opens the node creator: on an empty canvas through "Add first step" (the first-step panel,
+ * "What triggers this workflow?"), otherwise through the canvas "+" button ("What happens next?"
+ * once the workflow has a trigger). Returns the panel's header text.
+ */
+async function openNodeCreator(page) {
+	const firstStep = page.locator('[data-test-id="canvas-add-button"]');
+	if (await firstStep.isVisible()) await firstStep.click();
+	else await page.locator('[data-test-id="node-creator-plus-button"]').click();
+	await nodeCreator(page).waitFor({ state: 'visible', timeout: 15000 });
+	return nodeCreatorHeader(page);
+}
+
+/**
+ * Opens the node creator from a node's sub-node connector, e.g. an AI Agent's Tool connector
+ * (`connectionType` 'ai_tool', the "Tools" view). Returns the panel's header text.
+ */
+async function openNodeCreatorForInput(page, nodeName, connectionType) {
+	await canvasNode(page, nodeName)
+		.locator(
+			`[data-test-id="canvas-node-input-handle"][data-connection-type="${connectionType}"] [data-test-id="canvas-handle-plus"]`,
+		)
+		.click();
+	await nodeCreator(page).waitFor({ state: 'visible', timeout: 15000 });
+	return nodeCreatorHeader(page);
+}
+
+/** The title of the node creator's current view (e.g. "What happens next?", "Legnext Video"). */
+async function nodeCreatorHeader(page) {
+	const header = nodeCreator(page).locator('[data-test-id="nodes-list-header"]').last();
+	return (await header.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The entries the node creator lists now, in order: { name, description } of its nodes and
+ * actions (category headers such as "Triggers" are not entries).
+ */
+async function nodeCreatorEntries(page) {
+	return nodeCreator(page)
+		.locator('[data-test-id="item-iterator-item"]')
+		.evaluateAll((items) =>
+			items
+				.map((item) => {
+					const text = (testId) => {
+						const element = item.querySelector(`[data-test-id="${testId}"]`);
+						return element ? element.innerText.replace(/\s+/g, ' ').trim() : '';
+					};
+					return {
+						name: text('node-creator-item-name'),
+						description: text('node-creator-item-description'),
+					};
+				})
+				.filter((entry) => entry.name !== ''),
+		);
+}
+
+/** Types `text` into the node creator's search bar; returns the entries found. */
+async function searchNodeCreator(page, text) {
+	await nodeCreator(page).locator('[data-test-id="node-creator-search-bar"]').fill(text);
+	// The list re-renders on input; wait until an entry or the "no results" notice is shown.
+	await nodeCreator(page)
+		.locator('[data-test-id="item-iterator-item"], [data-test-id="node-creator-no-results"]')
+		.first()
+		.waitFor({ timeout: 10000 })
+		.catch(() => undefined);
+	await page.waitForTimeout(300);
+	return nodeCreatorEntries(page);
+}
+
+/** Clicks the listed entry named `name` (a node opens its actions); returns the entries shown then. */
+async function openNodeCreatorEntry(page, name) {
+	const entry = nodeCreator(page)
+		.locator('[data-test-id="item-iterator-item"]')
+		.filter({ has: page.locator(`[data-test-id="node-creator-item-name"]`, { hasText: name }) })
+		.first();
+	await entry.click();
+	await page.waitForTimeout(500); // the panel slides in
+	return nodeCreatorEntries(page);
+}
+
+/** Closes the node creator. */
+async function closeNodeCreator(page) {
+	await page.keyboard.press('Escape');
+	await nodeCreator(page)
+		.waitFor({ state: 'hidden', timeout: 10000 })
+		.catch(() => undefined);
+}
+
 /** Opens a stored credential's edit modal; returns its locator once shown. */
 async function openCredentialModal(page, baseUrl, credentialId) {
 	await goto(page, baseUrl, `/home/credentials/${credentialId}`);
@@ -176,6 +271,13 @@ module.exports = {
 	openNodePanel,
 	closeNodePanel,
 	parameterLabels,
+	openNodeCreator,
+	openNodeCreatorForInput,
+	nodeCreatorHeader,
+	nodeCreatorEntries,
+	searchNodeCreator,
+	openNodeCreatorEntry,
+	closeNodeCreator,
 	openCredentialModal,
 	screenshot,
 };

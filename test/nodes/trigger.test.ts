@@ -539,7 +539,7 @@ describe('filters', () => {
 		['both', 'failed', true],
 	];
 
-	it.each(events)('Fire On %s, a %s job: fires = %s', async (event, status, fires) => {
+	it.each(events)('Trigger On %s, a %s job: fires = %s', async (event, status, fires) => {
 		const api = status === 'completed' ? apiCompleted() : apiFailed();
 		const read = confirmRead(api);
 		const out = await callTrigger({ body: wrapped(api), parameters: { events: event } });
