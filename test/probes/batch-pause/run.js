@@ -77,6 +77,29 @@ function workflowJson(name, stubUrl, { count = 3, decide = 'api', timeoutSeconds
 async function startBatch(env, name, options) {
 	const { api, webhookBase, stub } = env;
 	const { workflow, webhookPath } = workflowJson(name, stub.url, options);
+	if (options.manual) {
+		// A manual (editor) run: Manual Trigger instead of the Webhook trigger, not published.
+		workflow.nodes[0] = {
+			parameters: {},
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+		};
+		const created = await api.createWorkflow(workflow);
+		const { executionId } = await api.runWorkflow(created.id);
+		const waiting = await api.waitForExecution(executionId, {
+			statuses: ['waiting', 'error', 'success'],
+			timeoutMs: 60000,
+		});
+		if (waiting.status !== 'waiting')
+			throw new Error(`execution ${executionId} is ${waiting.status}, not waiting`);
+		return {
+			workflowId: created.id,
+			executionId: String(executionId),
+			jobs: stub.jobsOf(executionId),
+		};
+	}
 	const created = await api.createWorkflow(workflow);
 	await api.activateWorkflow(created.id);
 	// The production webhook answers once it is registered (on the webhook process in queue mode).
@@ -311,6 +334,26 @@ async function scenario(env, { title, restart, restartLabel }) {
 	results.timeout = { status: doneT.status, after: outT.afterRuns };
 	say(`batch T after its deadline: ${doneT.status}; 'After' got ${short(outT.afterRuns)}`);
 
+	if (env.manual) {
+		// Batch M: a manual run (mode "manual"), callbacks 1 then 0.
+		const batchM = await startBatch(env, `${title} M`, { count: 2, decide, manual: true });
+		say(`batch M (manual run): execution ${batchM.executionId}`);
+		const firstM = await complete(env, batchM, 1, { label: ' (M first)' });
+		const lastM = await complete(env, batchM, 0, { label: ' (M last)' });
+		const doneM = await api.waitForExecution(batchM.executionId, { timeoutMs: 60000 });
+		const outM = await outputs(api, batchM.executionId);
+		results.manual = {
+			first: [firstM.answer.status, firstM.execution.status],
+			last: lastM.answer.status,
+			status: doneM.status,
+			mode: doneM.mode,
+			after: outM.afterRuns.map((r) => r.map((j) => j.index)),
+		};
+		say(
+			`  batch M ended ${doneM.status} (mode ${doneM.mode}); 'After' got ${short(outM.afterRuns)}`,
+		);
+	}
+
 	const reads = stub.readStats();
 	results.reads = reads;
 	say(`stub job reads: ${short(reads)}`);
@@ -325,7 +368,7 @@ async function runSingle(stub, decide) {
 	try {
 		const api = n8n.createClient(server.url);
 		await api.ensureOwner(OWNER);
-		const env = { api, webhookBase: server.url, stub, decide };
+		const env = { api, webhookBase: server.url, stub, decide, manual: true };
 		return await scenario(env, {
 			title: 'single process',
 			restartLabel: 'n8n restart (SIGTERM, start again on the same folder)',
