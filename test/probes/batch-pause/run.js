@@ -18,7 +18,7 @@ const path = require('node:path');
 
 const n8n = require('../../../scripts/lib/n8n');
 const queue = require('../../../scripts/lib/queue');
-const { sleep } = require('../../../scripts/lib/proc');
+const { freePort, sleep, spawnService, waitFor } = require('../../../scripts/lib/proc');
 const { startStub } = require('./stub');
 
 const EXTENSIONS = path.join(__dirname, 'nodes');
@@ -303,16 +303,24 @@ async function scenario(env, { title, restart, restartLabel }) {
 	await complete(env, batchC, 0);
 	stub.finish(batchC.jobs[1].jobId);
 	stub.finish(batchC.jobs[2].jobId);
+	// In queue mode the two callbacks go to two different webhook processes.
+	const viaSecond = (jobId) => {
+		const url = new URL(stub.job(jobId).callback);
+		if (env.secondWebhookUrl) url.host = new URL(env.secondWebhookUrl).host;
+		return stub.post(url.toString(), { job_id: jobId, status: 'completed' });
+	};
 	const both = await Promise.all([
 		stub.callback(batchC.jobs[1].jobId),
-		stub.callback(batchC.jobs[2].jobId),
+		viaSecond(batchC.jobs[2].jobId),
 	]);
 	const doneC = await api.waitForExecution(batchC.executionId, { timeoutMs: 60000 });
 	const outC = await outputs(api, batchC.executionId);
 	const verdictsC = [1, 2].map(
 		(i) => (lastWebhookReport(stub, batchC.executionId, i) || {}).verdict,
 	);
+	const pidsC = [1, 2].map((i) => (lastWebhookReport(stub, batchC.executionId, i) || {}).pid);
 	results.concurrent = {
+		pids: pidsC,
 		answers: both.map((a) => a.status),
 		verdicts: verdictsC,
 		status: doneC.status,
@@ -322,7 +330,7 @@ async function scenario(env, { title, restart, restartLabel }) {
 		`  concurrent last callbacks: HTTP ${both.map((a) => `${a.status} ${a.body.slice(0, 80)}`).join(' | ')}`,
 	);
 	say(
-		`  webhook() verdicts ${short(verdictsC)}; execution ${doneC.status}; 'After' ran ${outC.afterRuns.length} time(s) with ${short(outC.afterRuns)}`,
+		`  webhook() verdicts ${short(verdictsC)} (pids ${short(pidsC)}); execution ${doneC.status}; 'After' ran ${outC.afterRuns.length} time(s) with ${short(outC.afterRuns)}`,
 	);
 
 	// Batch T outcome.
@@ -383,6 +391,36 @@ async function runSingle(stub, decide) {
 	}
 }
 
+/** A second `n8n webhook` process with the cluster's settings, on its own port (queue.js starts one). */
+async function startSecondWebhookProcess(cluster, dir, logDir) {
+	const port = await freePort();
+	const userFolder = path.join(dir, 'webhook2');
+	fs.mkdirSync(userFolder, { recursive: true });
+	const env = n8n.n8nEnv({
+		userFolder,
+		port,
+		brokerPort: await freePort(),
+		extensionsDir: EXTENSIONS,
+		env: cluster.env,
+	});
+	delete env.N8N_DEFAULT_BINARY_DATA_MODE;
+	const service = spawnService(n8n.paths.node24, [n8n.paths.n8nBin, 'webhook'], {
+		cwd: userFolder,
+		env,
+		logFile: path.join(logDir, 'webhook2.log'),
+	});
+	const url = `http://127.0.0.1:${port}`;
+	await waitFor(
+		async () => {
+			const response = await fetch(`${url}/healthz/readiness`).catch(() => null);
+			return response && response.status === 200;
+		},
+		{ timeoutMs: 180000, intervalMs: 500, what: 'second webhook process' },
+	);
+	say(`queue: second webhook process ${url} (pid ${service.pid})`);
+	return { url, pid: service.pid, stop: () => service.stop() };
+}
+
 async function runQueue(stub, decide) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'legnext-probe-queue-'));
 	fs.chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user and must reach its folder
@@ -390,6 +428,7 @@ async function runQueue(stub, decide) {
 	fs.mkdirSync(logDir, { recursive: true });
 	const services = await queue.startServices({ dir, logDir });
 	let cluster;
+	let second;
 	try {
 		cluster = await queue.startQueueN8n({
 			dir,
@@ -400,9 +439,16 @@ async function runQueue(stub, decide) {
 			concurrency: 2,
 			extensionsDir: EXTENSIONS,
 		});
+		second = await startSecondWebhookProcess(cluster, dir, logDir);
 		const api = n8n.createClient(cluster.mainUrl);
 		await api.ensureOwner(OWNER);
-		const env = { api, webhookBase: cluster.webhookUrl, stub, decide };
+		const env = {
+			api,
+			webhookBase: cluster.webhookUrl,
+			stub,
+			decide,
+			secondWebhookUrl: second.url,
+		};
 		say(
 			`queue: main ${cluster.mainUrl}, webhook process ${cluster.webhookUrl} (pid ${cluster.webhook.pid}), worker pid ${cluster.workers[0].pid}`,
 		);
@@ -418,6 +464,7 @@ async function runQueue(stub, decide) {
 			},
 		});
 	} finally {
+		if (second) await second.stop();
 		if (cluster) await cluster.stop();
 		await services.stop();
 		if (process.env.LEGNEXT_KEEP_N8N_FOLDER !== '1')
