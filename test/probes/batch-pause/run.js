@@ -2,9 +2,10 @@
 // Batch-pause probe (issue 18): loads nodes/BatchPauseProbe.node.js into a real n8n 2.41.1 as a
 // custom extension and drives paused executions against a loopback stub (stub.js).
 //
-//   node test/probes/batch-pause/run.js single    one n8n process, restarted mid-wait
-//   node test/probes/batch-pause/run.js queue     Redis + PostgreSQL + main + 1 worker + webhook
-//                                                 process, the webhook process restarted mid-wait
+//   node test/probes/batch-pause/run.js single    one n8n process, restarted mid-wait; plus a manual run
+//   node test/probes/batch-pause/run.js queue     Redis + PostgreSQL + main + 1 worker + 2 webhook
+//                                                 processes, the first one killed and restarted mid-wait,
+//                                                 the two racing last callbacks sent one to each
 //   node test/probes/batch-pause/run.js all       both
 //   a second argument picks how webhook() decides "last job": api (default: reads the other jobs,
 //   stopping at the first unfinished one) or active (one read of the account's unfinished-job list)
