@@ -24,7 +24,8 @@ export class LegnextVideoTrigger implements INodeType {
 		icon: { light: 'file:../../icons/legnext.svg', dark: 'file:../../icons/legnext.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + $parameter["events"] + " job"}}',
+		subtitle:
+			'={{$parameter["events"] === "both" ? "On completed or failed jobs" : "On " + $parameter["events"] + " jobs"}}',
 		description: 'Starts the workflow when a Legnext job finishes (Legnext calls this node back)',
 		defaults: { name: 'Legnext Video Trigger' },
 		inputs: [],
