@@ -23,7 +23,8 @@ const browser = require('./browser');
  * - isolated-vm is not built (--ignore-scripts), so its default `vm` expression engine cannot start.
  */
 const N8N_RELEASES = {
-	'2.41.1': { runtime: 'repo', manifest: {}, env: {} },
+	// The mcp-registry module polls api.n8n.io (keep it the same for template and runs); 1.x has none.
+	'2.41.1': { runtime: 'repo', manifest: {}, env: { N8N_DISABLED_MODULES: 'mcp-registry' } },
 	'1.123.81': {
 		runtime: 'system',
 		manifest: { overrides: { xlsx: '0.18.5' } },
@@ -270,7 +271,6 @@ function n8nEnv({ userFolder, port, brokerPort, extensionsDir, env }) {
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry', // polls api.n8n.io; keep it the same for template and runs
 		// Off by default in 2.41; when on it blocks 127.0.0.0/8, i.e. the local simulator.
 		N8N_SSRF_PROTECTION_ENABLED: 'false',
 		NO_PROXY: noProxy.filter(Boolean).join(','),
@@ -390,18 +390,28 @@ async function startN8n({
 			env: env24,
 			logFile,
 		});
-		let exitCode;
-		service.exited.then((code) => (exitCode = code));
+		// waitFor retries on errors: an n8n that exits must end the wait at once.
+		let exited = false;
+		const exitedEarly = service.exited.then((code) => {
+			exited = true;
+			throw new Error(`n8n exited (${code}) before it was ready`);
+		});
+		exitedEarly.catch(() => undefined);
 		try {
-			await waitFor(
-				async () => {
-					if (exitCode !== undefined)
-						throw new Error(`n8n exited (${exitCode}) before it was ready`);
-					const response = await fetch(`${url}/healthz/readiness`).catch(() => null);
-					return response && response.status === 200;
-				},
-				{ timeoutMs: readyTimeoutMs, intervalMs: 500, what: `n8n at ${url}` },
-			);
+			await Promise.race([
+				waitFor(
+					async () => {
+						if (exited) return true; // the race has already failed
+						const ready = await fetch(`${url}/healthz/readiness`).catch(() => null);
+						if (!ready || ready.status !== 200) return false;
+						// n8n 1.x answers readiness before it mounts its REST routes.
+						const rest = await fetch(`${url}/rest/settings`).catch(() => null);
+						return rest && rest.status === 200;
+					},
+					{ timeoutMs: readyTimeoutMs, intervalMs: 500, what: `n8n at ${url}` },
+				),
+				exitedEarly,
+			]);
 		} catch (error) {
 			await service.stop(2000);
 			error.message += `\n--- last lines of ${logFile} ---\n${tail(logFile)}`;
