@@ -57,6 +57,8 @@ async function createContext(state) {
 		api,
 		sim,
 		nodeType: (name) => nodeType(name, typePrefix),
+		/** Major version of the n8n under test (2 when the environment does not say). */
+		n8nMajor: Number(String(state.n8nVersion || '2').split('.')[0]),
 		prepareWorkflow: prepare,
 
 		/** A workflow JSON from e2e/fixtures/<name>.json. */
