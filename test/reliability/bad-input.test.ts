@@ -419,7 +419,7 @@ describe('Video node: credential problems', () => {
 		expect(result.error?.message).toBe(
 			'Credential to connect with is empty: no Legnext Video API credential is selected (item 0)',
 		);
-		expect(result.error?.description).toMatch(/Legnext Video API credential/);
+		expect(result.error?.description).toMatch(/"Legnext Video API" credential/);
 		expect(requestsSeen()).toBe(0);
 		tally.video++;
 		tally.inputErrors++;

@@ -2,15 +2,13 @@
  * What a reviewer of a community package checks first: the package metadata and files, the
  * credential's names, and the Trigger's subtitle as the editor evaluates it.
  */
-import { existsSync, readFileSync } from 'fs';
-import { join } from 'path';
 import { Workflow, type INode, type INodeTypes } from 'n8n-workflow';
 
 import { LegnextVideoApi } from '../../credentials/LegnextVideoApi.credentials';
 import { TRIGGER_NODE_TYPE, nodeTypes } from '../helpers/legnext';
+import { readRootFile, rootFileExists } from '../helpers/package-files';
 
-const ROOT = join(__dirname, '..', '..');
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+const manifest = JSON.parse(readRootFile('package.json')) as {
 	version: string;
 	license: string;
 	main?: string;
@@ -20,16 +18,16 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 describe('package files', () => {
 	it('has an MIT LICENSE matching package.json', () => {
 		expect(manifest.license).toBe('MIT');
-		expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
+		expect(readRootFile('LICENSE')).toMatch(/^MIT License\n/);
 	});
 
 	it('names no main file that the package does not ship', () => {
 		// n8n loads the files listed under "n8n"; a dangling "main" only misleads tools and reviewers.
-		if (manifest.main !== undefined) expect(existsSync(join(ROOT, manifest.main))).toBe(true);
+		if (manifest.main !== undefined) expect(rootFileExists(manifest.main)).toBe(true);
 	});
 
 	it('has a changelog entry for the version in package.json, and ships it', () => {
-		const changelog = readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8');
+		const changelog = readRootFile('CHANGELOG.md');
 		expect(changelog).toContain(`## [${manifest.version}] - `);
 		expect(manifest.files).toContain('CHANGELOG.md');
 	});
