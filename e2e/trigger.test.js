@@ -13,6 +13,7 @@ const {
 	videoNode,
 	triggerNode,
 	noOp,
+	checkFile,
 	workflow,
 	snapshotSimulator,
 	submitToSimulator,
@@ -23,23 +24,6 @@ const { sleep } = require('../scripts/lib/proc');
 const JOB_MS = 1500;
 const VIDEO_BYTES = 200_000;
 const TOKEN = `e2e-${crypto.randomUUID()}`;
-
-/** A Code node that reads the file's bytes inside the run, as the next nodes see it: size and MP4 box. */
-function checkFile(name, position) {
-	return {
-		id: name,
-		name,
-		type: 'n8n-nodes-base.code',
-		typeVersion: 2,
-		position,
-		parameters: {
-			jsCode: [
-				"const bytes = await this.helpers.getBinaryDataBuffer(0, 'data');",
-				"return [{ json: { size: bytes.length, box: bytes.subarray(4, 8).toString('latin1') } }];",
-			].join('\n'),
-		},
-	};
-}
 
 let simulator;
 let active; // the activated trigger workflow
