@@ -20,7 +20,8 @@ const browser = require('./browser');
  * selects the 1.x line, which many self-hosted instances still run:
  * - its `xlsx` dependency is a tarball on a host that is not reachable: pinned to the registry's 0.18.5;
  * - it runs on Node 20 (the machine's node, not the repo's Node 24), so sqlite3 is built for Node 20;
- * - isolated-vm is not built (--ignore-scripts), so its default `vm` expression engine cannot start.
+ * - isolated-vm is not built (--ignore-scripts), so its default `vm` expression engine cannot start;
+ * - its SQLite read pool is off by default (see below).
  */
 const N8N_RELEASES = {
 	// The mcp-registry module polls api.n8n.io (keep it the same for template and runs); 1.x has none.
@@ -28,7 +29,12 @@ const N8N_RELEASES = {
 	'1.123.81': {
 		runtime: 'system',
 		manifest: { overrides: { xlsx: '0.18.5' } },
-		env: { N8N_EXPRESSION_ENGINE: 'legacy' },
+		env: {
+			N8N_EXPRESSION_ENGINE: 'legacy',
+			// With its default pool of 0, 1.x stores an execution's status and its run data in two
+			// writes outside a transaction, so a finished execution can be read without its last output.
+			DB_SQLITE_POOL_SIZE: '2',
+		},
 	},
 };
 const DEFAULT_N8N_VERSION = '2.41.1';

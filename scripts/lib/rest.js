@@ -73,17 +73,6 @@ function summarizeExecution(execution) {
 	};
 }
 
-/**
- * Whether a finished execution's run data is all there: n8n 1.x can report the final status a
- * moment before it stores the run data (the last node's output).
- */
-function isComplete(execution) {
-	if (!['success', 'error'].includes(execution.status)) return true;
-	const ran = Object.keys(execution.nodes);
-	if (ran.length === 0 || !execution.stoppedAt) return false;
-	return !execution.lastNodeExecuted || ran.includes(execution.lastNodeExecuted);
-}
-
 class N8nClient {
 	constructor(baseUrl) {
 		this.url = baseUrl.replace(/\/$/, '');
@@ -302,10 +291,7 @@ class N8nClient {
 				if (error.status === 404) return undefined; // not saved yet
 				throw error;
 			});
-			if (last && statuses.includes(last.status)) {
-				const execution = summarizeExecution(last);
-				if (isComplete(execution)) return execution;
-			}
+			if (last && statuses.includes(last.status)) return summarizeExecution(last);
 			await sleep(intervalMs);
 		}
 		throw new Error(
