@@ -20,11 +20,13 @@ function bodyRule(
 	return { type: 'responseSuccessBody', properties: { key, value, message } };
 }
 
-// The type name differs from the vendor package's `legnextApi`, so both packages can be installed side by side.
+// Type and display name differ from the vendor package's (`legnextApi`, "Legnext API"), so both packages
+// install side by side and the credential picker tells them apart. The type name is what stored credentials
+// refer to: never rename it.
 export class LegnextVideoApi implements ICredentialType {
 	name = 'legnextVideoApi';
 
-	displayName = 'Legnext API';
+	displayName = 'Legnext Video API';
 
 	icon: Icon = {
 		light: 'file:../icons/legnext.svg',

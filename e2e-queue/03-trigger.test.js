@@ -11,6 +11,7 @@ const {
 	IMAGE_URL,
 	triggerNode,
 	noOp,
+	checkFile,
 	workflow,
 	snapshotSimulator,
 	submitToSimulator,
@@ -22,23 +23,6 @@ const { sleep } = require('../scripts/lib/proc');
 const JOB_MS = 1000;
 const VIDEO_BYTES = 120_000;
 const TOKEN = `queue-${crypto.randomUUID()}`;
-
-/** A Code node that reads the file's bytes where the run executes (a worker): size and MP4 box. */
-function checkFile(name, position) {
-	return {
-		id: name,
-		name,
-		type: 'n8n-nodes-base.code',
-		typeVersion: 2,
-		position,
-		parameters: {
-			jsCode: [
-				"const bytes = await this.helpers.getBinaryDataBuffer(0, 'data');",
-				"return [{ json: { size: bytes.length, box: bytes.subarray(4, 8).toString('latin1') } }];",
-			].join('\n'),
-		},
-	};
-}
 
 let simulator;
 let active;

@@ -7,7 +7,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { useContext } = require('./lib/context');
+const { useContext, isPackageNode } = require('./lib/context');
 const {
 	snapshotSimulator,
 	executionErrorMessage,
@@ -83,7 +83,7 @@ for (const file of exampleFiles) {
 			[],
 			'node types this n8n does not know',
 		);
-		const legnext = created.nodes.filter((node) => node.type.startsWith('CUSTOM.'));
+		const legnext = created.nodes.filter(isPackageNode);
 		assert.ok(legnext.length > 0, 'no Legnext node');
 		for (const node of legnext) {
 			assert.equal(node.credentials.legnextVideoApi.id, ctx.credential.id);

@@ -1,6 +1,7 @@
 'use strict';
-// The package as n8n sees it: every node and credential that package.json lists is built,
-// loads in a real n8n 2.41.1, and has a working icon.
+// The package as n8n sees it: installed from its packed tarball into the nodes folder (as
+// Settings -> Community Nodes does), every node and credential that package.json lists loads in a
+// real n8n, under its published type name and display name, with a working icon.
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -41,6 +42,32 @@ async function assertIconsServed(entry) {
 	}
 }
 
+test('n8n loaded the package from its packed tarball, installed into its nodes folder', async () => {
+	assert.ok(ctx.packageTarball && fs.existsSync(ctx.packageTarball), 'no packed tarball');
+	const nodeModules = path.join(ctx.userFolder, '.n8n', 'nodes', 'node_modules');
+	const installed = path.join(nodeModules, manifest.name);
+	// A copy from the tarball, not a link back to this checkout.
+	assert.ok(fs.lstatSync(installed).isDirectory(), `${installed} is not a directory`);
+	const installedManifest = JSON.parse(
+		fs.readFileSync(path.join(installed, 'package.json'), 'utf8'),
+	);
+	assert.equal(installedManifest.version, manifest.version);
+	// Only what package.json "files" ships: no sources, tests or simulator.
+	const shipped = fs.readdirSync(installed).sort();
+	assert.deepEqual(shipped, ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json']);
+	// n8n provides n8n-workflow; the peer dependency is not installed beside the package.
+	assert.equal(fs.existsSync(path.join(nodeModules, 'n8n-workflow')), false);
+
+	const loaded = (await ctx.api.listNodeTypes()).map((entry) => entry.name);
+	const ours = loaded.filter((name) => name.startsWith(`${manifest.name}.`));
+	assert.ok(ours.length >= manifest.n8n.nodes.length, `package nodes missing: ${ours}`);
+	assert.deepEqual(
+		loaded.filter((name) => name.startsWith('CUSTOM.')),
+		[],
+		'nodes loaded as custom extensions (from dist/) instead of the installed package',
+	);
+});
+
 for (const nodeFile of manifest.n8n.nodes) {
 	test(`n8n loads the node in ${nodeFile}`, async () => {
 		const description = describeBuiltFile(nodeFile);
@@ -65,6 +92,7 @@ for (const credentialFile of manifest.n8n.credentials) {
 		const loaded = await ctx.api.listCredentialTypes();
 		const entry = loaded.find((candidate) => candidate.name === credential.name);
 		assert.ok(entry, `${credential.name} missing from /types/credentials.json`);
+		assert.equal(entry.displayName, credential.displayName);
 		await assertIconsServed(entry);
 	});
 }

@@ -134,7 +134,9 @@ test(`pause mode: the execution waits with 0 job reads while the ${JOB_MS} ms jo
 	assert.ok(deadlineMs > 4 * 60000 && deadlineMs <= 5 * 60000 + 5000, `deadline ${deadlineMs} ms`);
 	const callback = new URL(job.config.webhook_config.endpoint);
 	assert.equal(callback.origin, ctx.n8nUrl);
-	assert.ok(callback.searchParams.get('signature'), 'n8n resume signature missing');
+	// n8n 2.x signs resume URLs; 1.x does not, so there the node's token is the only guard.
+	if (ctx.n8nMajor >= 2) assert.ok(callback.searchParams.get('signature'), 'n8n resume signature missing');
+	else assert.equal(callback.searchParams.get('signature'), null);
 	assert.match(callback.searchParams.get('token') || '', /^[0-9a-f]{32}$/);
 	const afterFirst = await ctx.sim.stats();
 	const readsOfJob = afterFirst.readsByJob[job.job_id] || 0;

@@ -39,6 +39,12 @@ const SKIPS = [
 		why: "same n8n 2.41.1 database-mode 404 on the trigger's file (e2e/examples.test.js)",
 	},
 	{
+		test: '^n8n loaded the package from its packed tarball',
+		why:
+			'queue mode loads dist/ as a custom extension on every process (e2e-queue/01-cluster.test.js checks it); ' +
+			'the single-process suite installs the packed tarball (e2e/package-load.test.js)',
+	},
+	{
 		test: '^pause mode: the execution waits',
 		why:
 			'asserts the resume URL is on the main (ctx.n8nUrl); in queue mode it is on the webhook process, ' +

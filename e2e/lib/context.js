@@ -26,6 +26,7 @@ const {
 	adaptWorkflow,
 	isPackageNode,
 	nodeType,
+	CUSTOM_PREFIX,
 	PACKAGE_NAME,
 } = require('../../scripts/lib/workflows');
 const { startEnvironment, REPO_ROOT, STATE_ENV } = require('./environment');
@@ -33,11 +34,11 @@ const { startEnvironment, REPO_ROOT, STATE_ENV } = require('./environment');
 const FIXTURES_DIR = path.join(REPO_ROOT, 'e2e', 'fixtures');
 
 /**
- * adaptWorkflow (published type names -> CUSTOM.x, the e2e credential on the package's nodes,
- * webhookIds) plus a unique name, so tests can import the same JSON many times.
+ * adaptWorkflow (the package's node types as this n8n loaded them, the e2e credential on the
+ * package's nodes, webhookIds) plus a unique name, so tests can import the same JSON many times.
  */
-function prepareWorkflow(workflow, credential) {
-	const copy = adaptWorkflow(workflow, { credential });
+function prepareWorkflow(workflow, credential, typePrefix) {
+	const copy = adaptWorkflow(workflow, { credential, typePrefix });
 	copy.name = `${copy.name || 'e2e'} ${crypto.randomUUID().slice(0, 8)}`;
 	return copy;
 }
@@ -47,13 +48,18 @@ async function createContext(state) {
 	const api = n8n.createClient(state.n8nUrl);
 	await api.login(state.owner);
 	const sim = createSimClient(state.simUrl);
+	// How this n8n loaded the package: installed from its tarball, or dist/ as custom extension.
+	const typePrefix = state.nodeTypePrefix || CUSTOM_PREFIX;
+	const prepare = (workflow) => prepareWorkflow(workflow, state.credential, typePrefix);
 
 	const ctx = {
-		...state, // n8nUrl, simUrl, apiKey, owner, credential, logFile, userFolder, timings
+		...state, // n8nUrl, simUrl, apiKey, owner, credential, logFile, userFolder, n8nVersion, timings
 		api,
 		sim,
-		nodeType,
-		prepareWorkflow: (workflow) => prepareWorkflow(workflow, state.credential),
+		nodeType: (name) => nodeType(name, typePrefix),
+		/** Major version of the n8n under test (2 when the environment does not say). */
+		n8nMajor: Number(String(state.n8nVersion || '2').split('.')[0]),
+		prepareWorkflow: prepare,
 
 		/** A workflow JSON from e2e/fixtures/<name>.json. */
 		readFixture: (name) =>
@@ -62,7 +68,7 @@ async function createContext(state) {
 			),
 
 		/** Creates the workflow (prepared as above); returns n8n's workflow object. */
-		importWorkflow: (workflow) => api.createWorkflow(prepareWorkflow(workflow, state.credential)),
+		importWorkflow: (workflow) => api.createWorkflow(prepare(workflow)),
 
 		/**
 		 * Manual run of a stored workflow, waits for it to end; returns the execution with per-node

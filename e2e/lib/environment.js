@@ -1,13 +1,14 @@
 'use strict';
 // Starts what the end-to-end tests run against: the Legnext simulator (in this process) and a
-// real n8n (a copy of the migrated template user folder) with the package's dist/ loaded, an
-// owner, and a credential pointing at the simulator. Used once per run by global-setup.js.
+// real n8n (a copy of the migrated template user folder) that loads the package the way users get
+// it: `npm pack`, the tarball installed into the user folder's nodes folder, no custom extensions.
+// Plus an owner and a credential pointing at the simulator. Used once per run by global-setup.js.
 
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const n8n = require('../../scripts/lib/n8n');
-const { CREDENTIAL_TYPE } = require('../../scripts/lib/workflows');
+const { CREDENTIAL_TYPE, PACKAGE_NAME } = require('../../scripts/lib/workflows');
 
 const REPO_ROOT = n8n.REPO_ROOT;
 const E2E_DIR = path.join(REPO_ROOT, '.e2e'); // logs of the last run (git-ignored)
@@ -92,7 +93,10 @@ async function startEnvironment({ simOptions = {} } = {}) {
 	try {
 		await timed(timings, 'n8nInstallCheckMs', n8n.ensureN8n());
 		await timed(timings, 'templateCheckMs', n8n.ensureUserFolderTemplate());
-		server = await timed(timings, 'n8nStartMs', n8n.startN8n({ logFile }));
+		const packDir = path.join(E2E_DIR, 'package');
+		fs.rmSync(packDir, { recursive: true, force: true });
+		const packageTarball = await timed(timings, 'packMs', n8n.packPackage(packDir));
+		server = await timed(timings, 'n8nStartMs', n8n.startN8n({ logFile, packageTarball }));
 		const api = n8n.createClient(server.url);
 		await api.setupOwner(OWNER);
 		const credential = await api.createCredential({
@@ -110,6 +114,9 @@ async function startEnvironment({ simOptions = {} } = {}) {
 			credential: { id: credential.id, name: credential.name, type: CREDENTIAL_TYPE },
 			logFile,
 			userFolder: server.userFolder,
+			n8nVersion: n8n.N8N_VERSION,
+			packageTarball, // installed into <userFolder>/.n8n/nodes; nodes load as <package>.<node>
+			nodeTypePrefix: PACKAGE_NAME,
 			controlUrl: control.url, // POST /n8n/restart (see startControlServer)
 			timings,
 		};

@@ -52,16 +52,33 @@ function noOp(name, position = [500, 0]) {
 	};
 }
 
-/** A Code node returning `items` (JSON objects), e.g. to feed a batch. */
-function codeItems(name, items, position = [125, 0]) {
+/** n8n's Code node (JavaScript, once for all items). */
+function codeNode(name, jsCode, position) {
 	return {
 		id: name,
 		name,
 		type: 'n8n-nodes-base.code',
 		typeVersion: 2,
 		position,
-		parameters: { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` },
+		parameters: { jsCode },
 	};
+}
+
+/** A Code node returning `items` (JSON objects), e.g. to feed a batch. */
+function codeItems(name, items, position = [125, 0]) {
+	return codeNode(name, `return ${JSON.stringify(items.map((json) => ({ json })))};`, position);
+}
+
+/**
+ * A Code node that reads the file in binary field `data` inside the run (where the run executes, as
+ * the next nodes see it) and outputs its size and MP4 box type ('ftyp').
+ */
+function checkFile(name, position) {
+	const jsCode = [
+		"const bytes = await this.helpers.getBinaryDataBuffer(0, 'data');",
+		"return [{ json: { size: bytes.length, box: bytes.subarray(4, 8).toString('latin1') } }];",
+	].join('\n');
+	return codeNode(name, jsCode, position);
 }
 
 function chain(...names) {
@@ -149,6 +166,7 @@ module.exports = {
 	triggerNode,
 	noOp,
 	codeItems,
+	checkFile,
 	chain,
 	workflow,
 	snapshotSimulator,

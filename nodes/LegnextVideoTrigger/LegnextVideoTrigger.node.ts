@@ -30,7 +30,8 @@ export class LegnextVideoTrigger implements INodeType {
 		icon: { light: 'file:../../icons/legnext.svg', dark: 'file:../../icons/legnext.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + $parameter["events"] + " job"}}',
+		subtitle:
+			'={{$parameter["events"] === "both" ? "On completed or failed jobs" : "On " + $parameter["events"] + " jobs"}}',
 		// n8n's node panel merges this node into the "Legnext Video" entry and shows this text on it in
 		// every panel (editor-ui nodeCreator/composables/useActionsGeneration.ts), so it covers both nodes.
 		description:

@@ -28,9 +28,18 @@ export async function resumeCallbackUrl(ctx: IExecuteFunctions): Promise<string>
 	return url.toString();
 }
 
+/**
+ * Whether the node runs as an AI agent's tool. n8n 1.x has no `isToolExecution` (it came with 2.0);
+ * there the tool variant is the only sign: its type name ends in "Tool" (e.g. `legnextVideoTool`).
+ */
+function isToolCall(ctx: IExecuteFunctions): boolean {
+	if (typeof ctx.isToolExecution === 'function') return ctx.isToolExecution();
+	return ctx.getNode().type.endsWith('Tool');
+}
+
 /** Why a run that asked for pause mode polls instead, or `null` when it can pause. */
 export function pauseUnavailableReason(ctx: IExecuteFunctions, itemCount: number): string | null {
-	if (ctx.isToolExecution()) {
+	if (isToolCall(ctx)) {
 		return 'An AI tool call cannot pause the execution, so this job was polled instead.';
 	}
 	if (itemCount !== 1) {

@@ -79,11 +79,11 @@ async function readCredential(
 		if (ctx.getNode().credentials?.[CREDENTIAL_TYPE] !== undefined) throw error;
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Credential to connect with is empty: no Legnext API credential is selected${itemIndex === undefined ? '' : ` (item ${itemIndex})`}`,
+			`Credential to connect with is empty: no Legnext Video API credential is selected${itemIndex === undefined ? '' : ` (item ${itemIndex})`}`,
 			{
 				itemIndex,
 				description:
-					'Choose or create a "Legnext API" credential (API key and base URL) in the node\u2019s "Credential to connect with" field.',
+					'Choose or create a "Legnext Video API" credential (API key and base URL) in the node\u2019s "Credential to connect with" field.',
 			},
 		);
 	});
@@ -92,7 +92,7 @@ async function readCredential(
 		// The value is not quoted: a key pasted into the wrong field must not show up in the error.
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Base URL of the Legnext API credential must be an http:// or https:// URL${itemIndex === undefined ? '' : ` (item ${itemIndex})`}`,
+			`Base URL of the Legnext Video API credential must be an http:// or https:// URL${itemIndex === undefined ? '' : ` (item ${itemIndex})`}`,
 			{ itemIndex, description: `Use ${DEFAULT_BASE_URL} unless you go through a gateway.` },
 		);
 	}
@@ -326,7 +326,7 @@ const STATUS_ADVICE: Record<number, { message: string; description: string }> = 
 	},
 	401: {
 		message: 'Legnext did not accept the API key',
-		description: 'Check the API key (and Base URL) in the Legnext API credential.',
+		description: 'Check the API key (and Base URL) in the Legnext Video API credential.',
 	},
 	402: {
 		message: 'Not enough Legnext credits',

@@ -15,12 +15,54 @@ const { freePort, run, sleep, spawnService, tail, waitFor, withLock } = require(
 const rest = require('./rest');
 const browser = require('./browser');
 
-const N8N_VERSION = '2.41.1';
+/**
+ * The n8n releases the package is tested on. 2.41.1 is the default; LEGNEXT_N8N_VERSION=1.123.81
+ * selects the 1.x line, which many self-hosted instances still run:
+ * - its `xlsx` dependency is a tarball on a host that is not reachable: pinned to the registry's 0.18.5;
+ * - it runs on Node 20 (the machine's node, not the repo's Node 24), so sqlite3 is built for Node 20;
+ * - isolated-vm is not built (--ignore-scripts), so its default `vm` expression engine cannot start;
+ * - its SQLite read pool is off by default (see below).
+ */
+const N8N_RELEASES = {
+	// The mcp-registry module polls api.n8n.io (keep it the same for template and runs); 1.x has none.
+	'2.41.1': { runtime: 'repo', manifest: {}, env: { N8N_DISABLED_MODULES: 'mcp-registry' } },
+	'1.123.81': {
+		runtime: 'system',
+		manifest: { overrides: { xlsx: '0.18.5' } },
+		env: {
+			N8N_EXPRESSION_ENGINE: 'legacy',
+			// With its default pool of 0, 1.x stores an execution's status and its run data in two
+			// writes outside a transaction, so a finished execution can be read without its last output.
+			DB_SQLITE_POOL_SIZE: '2',
+		},
+	},
+};
+const DEFAULT_N8N_VERSION = '2.41.1';
+const N8N_VERSION = process.env.LEGNEXT_N8N_VERSION || DEFAULT_N8N_VERSION;
+if (!N8N_RELEASES[N8N_VERSION]) {
+	throw new Error(
+		`LEGNEXT_N8N_VERSION=${N8N_VERSION} is not one of the tested n8n releases: ${Object.keys(N8N_RELEASES).join(', ')}`,
+	);
+}
+const N8N_RELEASE = N8N_RELEASES[N8N_VERSION];
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 function cacheDir() {
 	return (
 		process.env.LEGNEXT_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-legnext-video')
+	);
+}
+
+/** The first `node` on PATH outside this repo's node_modules (whose .bin holds Node 24). */
+function systemNode() {
+	const repoModules = path.join(REPO_ROOT, 'node_modules');
+	for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+		if (!dir || path.resolve(dir).startsWith(repoModules)) continue;
+		const candidate = path.join(dir, 'node');
+		if (fs.existsSync(candidate)) return candidate;
+	}
+	throw new Error(
+		'no node found on PATH outside node_modules (n8n 1.x runs on the system Node 20)',
 	);
 }
 
@@ -50,6 +92,10 @@ const paths = {
 	get node24() {
 		return path.join(this.node24BinDir, 'node');
 	},
+	/** The node binary that installs and runs the selected n8n release. */
+	get n8nNode() {
+		return N8N_RELEASE.runtime === 'repo' ? this.node24 : systemNode();
+	},
 };
 
 const log = (message) => console.log(`[n8n] ${message}`);
@@ -64,11 +110,22 @@ function node24Env(extra = {}) {
 	if (!fs.existsSync(paths.node24)) {
 		throw new Error(`Node 24 not found at ${paths.node24}: run \`npm ci\` in ${REPO_ROOT} first`);
 	}
+	return childEnv(paths.node24BinDir, extra);
+}
+
+/** process.env for a child on the node that runs the selected n8n (its dir first on PATH). */
+function n8nNodeEnv(extra = {}) {
+	return N8N_RELEASE.runtime === 'repo'
+		? node24Env(extra)
+		: childEnv(path.dirname(paths.n8nNode), extra);
+}
+
+function childEnv(nodeBinDir, extra) {
 	const env = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		if (!INHERITED_VARIABLES_DROPPED.test(key)) env[key] = value;
 	}
-	env.PATH = `${paths.node24BinDir}${path.delimiter}${process.env.PATH || ''}`;
+	env.PATH = `${nodeBinDir}${path.delimiter}${process.env.PATH || ''}`;
 	return { ...env, ...extra };
 }
 
@@ -81,9 +138,9 @@ function sqliteBindingExists() {
 }
 
 /**
- * Installs n8n into the cache (once per machine) and returns the path of its `n8n` bin.
- * npm runs on the repo's Node 24 with --ignore-scripts (a Kafka client's install script would
- * download sources from the internet), then sqlite3 is built from source.
+ * Installs n8n into the cache (once per machine and release) and returns the path of its `n8n` bin.
+ * npm runs on the node that will run n8n, with --ignore-scripts (a Kafka client's install script
+ * would download sources from the internet), then sqlite3 is built from source for that node.
  */
 async function ensureN8n() {
 	if (fs.existsSync(paths.installMarker)) return paths.n8nBin;
@@ -99,10 +156,14 @@ async function ensureN8n() {
 		if (!fs.existsSync(manifest)) {
 			fs.writeFileSync(
 				manifest,
-				JSON.stringify({ name: 'legnext-n8n-runtime', private: true }, null, 2),
+				JSON.stringify(
+					{ name: 'legnext-n8n-runtime', private: true, ...N8N_RELEASE.manifest },
+					null,
+					2,
+				),
 			);
 		}
-		const options = { cwd: paths.installDir, env: node24Env(), logFile: paths.installLog };
+		const options = { cwd: paths.installDir, env: n8nNodeEnv(), logFile: paths.installLog };
 		const npmFlags = [
 			'--save-exact',
 			'--ignore-scripts',
@@ -192,7 +253,7 @@ async function createTempUserFolder(prefix = 'legnext-n8n-') {
 function n8nEnv({ userFolder, port, brokerPort, extensionsDir, env }) {
 	const url = `http://127.0.0.1:${port}/`;
 	const noProxy = ['127.0.0.1', 'localhost', process.env.NO_PROXY, process.env.no_proxy];
-	return node24Env({
+	return n8nNodeEnv({
 		N8N_USER_FOLDER: userFolder,
 		...(extensionsDir ? { N8N_CUSTOM_EXTENSIONS: extensionsDir } : {}),
 		N8N_PORT: String(port),
@@ -216,29 +277,100 @@ function n8nEnv({ userFolder, port, brokerPort, extensionsDir, env }) {
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry', // polls api.n8n.io; keep it the same for template and runs
 		// Off by default in 2.41; when on it blocks 127.0.0.0/8, i.e. the local simulator.
 		N8N_SSRF_PROTECTION_ENABLED: 'false',
 		NO_PROXY: noProxy.filter(Boolean).join(','),
 		no_proxy: noProxy.filter(Boolean).join(','),
 		N8N_LOG_OUTPUT: 'console',
 		N8N_LOG_LEVEL: 'info',
+		...N8N_RELEASE.env,
 		...env,
 	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// The package as users install it
+
+/** `npm pack` of this repo (build it first) into `destDir`; returns the tarball's path. */
+async function packPackage(destDir) {
+	fs.mkdirSync(destDir, { recursive: true });
+	const logFile = path.join(destDir, 'pack.log');
+	await run('npm', ['pack', '--pack-destination', destDir, '--loglevel=error'], {
+		cwd: REPO_ROOT,
+		env: node24Env(),
+		logFile,
+	});
+	const manifest = readJson(path.join(REPO_ROOT, 'package.json'));
+	const tarball = path.join(destDir, `${manifest.name}-${manifest.version}.tgz`);
+	if (!fs.existsSync(tarball)) throw new Error(`npm pack made no ${tarball}; see ${logFile}`);
+	return tarball;
+}
+
+/**
+ * Installs a packed package into `<userFolder>/.n8n/nodes` the way n8n installs a community
+ * package (Settings -> Community Nodes; read from n8n 2.41.1's and 1.123.81's
+ * community-packages.service.js `downloadPackage`): the tarball extracted into
+ * nodes/node_modules/<name>, its dev, peer and optional dependencies dropped from its package.json
+ * (n8n provides n8n-workflow), `npm install` of the rest without scripts, and the package recorded
+ * in nodes/package.json. n8n started without custom extensions loads it as `<package>.<node>`.
+ */
+async function installPackageTarball(userFolder, tarball) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const nodesManifest = path.join(nodesDir, 'package.json');
+	const logFile = path.join(userFolder, 'nodes-install.log');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	const packageName = readJson(path.join(REPO_ROOT, 'package.json')).name;
+	const packageDir = path.join(nodesDir, 'node_modules', packageName);
+	fs.rmSync(packageDir, { recursive: true, force: true });
+	fs.mkdirSync(packageDir, { recursive: true });
+	await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], {
+		cwd: nodesDir,
+		env: n8nNodeEnv(),
+		logFile,
+	});
+	const manifestFile = path.join(packageDir, 'package.json');
+	const manifest = readJson(manifestFile);
+	for (const dropped of ['devDependencies', 'peerDependencies', 'optionalDependencies']) {
+		delete manifest[dropped];
+	}
+	fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+	const npmFlags = [
+		'--audit=false',
+		'--fund=false',
+		'--bin-links=false',
+		'--install-strategy=shallow',
+		'--ignore-scripts=true',
+		'--package-lock=false',
+		'--loglevel=error',
+	];
+	await run('npm', ['install', ...npmFlags], { cwd: packageDir, env: n8nNodeEnv(), logFile });
+	const nodes = fs.existsSync(nodesManifest)
+		? readJson(nodesManifest)
+		: { name: 'installed-nodes', private: true };
+	nodes.dependencies = { ...nodes.dependencies, [packageName]: manifest.version };
+	fs.writeFileSync(nodesManifest, JSON.stringify(nodes, null, 2));
+	return packageDir;
+}
+
+function readJson(file) {
+	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
 /**
  * Starts `n8n start` and resolves once /healthz/readiness answers 200.
  * Options: userFolder (seeded from the migrated template when empty, unless useTemplate is false;
  * default: a new temp folder, deleted by stop() unless LEGNEXT_KEEP_N8N_FOLDER=1), port (default:
- * free), extensionsDir (default <repo>/dist; null for none), env (extra variables), logFile
- * (default <userFolder>/n8n.log), readyTimeoutMs.
+ * free), packageTarball (a packed package installed into the user folder's nodes folder, as users
+ * install it; then no custom extensions are loaded), extensionsDir (default <repo>/dist unless
+ * packageTarball is given; null for none), env (extra variables), logFile (default
+ * <userFolder>/n8n.log), readyTimeoutMs.
  * Returns { url, port, pid, logFile, userFolder, startMs, exited, restart({ downMs }), stop() }.
  */
 async function startN8n({
 	userFolder,
 	port,
-	extensionsDir = path.join(REPO_ROOT, 'dist'),
+	packageTarball,
+	extensionsDir = packageTarball ? null : path.join(REPO_ROOT, 'dist'),
 	env = {},
 	logFile,
 	useTemplate = true,
@@ -249,6 +381,7 @@ async function startN8n({
 	if (!userFolder) userFolder = await createTempUserFolder();
 	else if (useTemplate) await prepareUserFolder(userFolder);
 	fs.mkdirSync(userFolder, { recursive: true });
+	if (packageTarball) await installPackageTarball(userFolder, packageTarball);
 	port = port || (await freePort());
 	const brokerPort = await freePort();
 	logFile = logFile || path.join(userFolder, 'n8n.log');
@@ -258,23 +391,33 @@ async function startN8n({
 
 	/** Spawns `n8n start` and waits until it is ready; returns the service (see proc.spawnService). */
 	async function launch() {
-		const service = spawnService(paths.node24, [n8nBin, 'start'], {
+		const service = spawnService(paths.n8nNode, [n8nBin, 'start'], {
 			cwd: userFolder,
 			env: env24,
 			logFile,
 		});
-		let exitCode;
-		service.exited.then((code) => (exitCode = code));
+		// waitFor retries on errors: an n8n that exits must end the wait at once.
+		let exited = false;
+		const exitedEarly = service.exited.then((code) => {
+			exited = true;
+			throw new Error(`n8n exited (${code}) before it was ready`);
+		});
+		exitedEarly.catch(() => undefined);
 		try {
-			await waitFor(
-				async () => {
-					if (exitCode !== undefined)
-						throw new Error(`n8n exited (${exitCode}) before it was ready`);
-					const response = await fetch(`${url}/healthz/readiness`).catch(() => null);
-					return response && response.status === 200;
-				},
-				{ timeoutMs: readyTimeoutMs, intervalMs: 500, what: `n8n at ${url}` },
-			);
+			await Promise.race([
+				waitFor(
+					async () => {
+						if (exited) return true; // the race has already failed
+						const ready = await fetch(`${url}/healthz/readiness`).catch(() => null);
+						if (!ready || ready.status !== 200) return false;
+						// n8n 1.x answers readiness before it mounts its REST routes.
+						const rest = await fetch(`${url}/rest/settings`).catch(() => null);
+						return rest && rest.status === 200;
+					},
+					{ timeoutMs: readyTimeoutMs, intervalMs: 500, what: `n8n at ${url}` },
+				),
+				exitedEarly,
+			]);
 		} catch (error) {
 			await service.stop(2000);
 			error.message += `\n--- last lines of ${logFile} ---\n${tail(logFile)}`;
@@ -323,10 +466,15 @@ async function startN8n({
 
 module.exports = {
 	N8N_VERSION,
+	N8N_RELEASES,
+	DEFAULT_N8N_VERSION,
 	REPO_ROOT,
 	paths,
 	cacheDir,
 	node24Env,
+	n8nNodeEnv,
+	packPackage,
+	installPackageTarball,
 	ensureN8n,
 	ensureUserFolderTemplate,
 	prepareUserFolder,

@@ -116,6 +116,15 @@ class N8nClient {
 		return json && typeof json === 'object' && 'data' in json ? json.data : json;
 	}
 
+	/** n8n's major version (from the public /rest/settings), read once: 1.x's REST API differs a little. */
+	async majorVersion() {
+		if (this.major === undefined) {
+			const { versionCli } = await this.request('GET', '/rest/settings');
+			this.major = Number(String(versionCli).split('.')[0]);
+		}
+		return this.major;
+	}
+
 	// --- users -----------------------------------------------------------------------------
 
 	/** True until an owner exists. */
@@ -193,6 +202,7 @@ class N8nClient {
 	async createWorkflow(workflow) {
 		const { name = 'e2e workflow', nodes, connections = {}, settings, pinData, meta } = workflow;
 		return this.request('POST', '/rest/workflows', {
+			...((await this.majorVersion()) < 2 ? { active: false } : {}), // a required column in 1.x
 			name,
 			nodes,
 			connections,
@@ -243,6 +253,8 @@ class N8nClient {
 			triggerToStartFrom: { name: triggerName, ...(triggerData ? { data: triggerData } : {}) },
 		};
 		if (destinationNode) body.destinationNode = { nodeName: destinationNode, mode: 'inclusive' };
+		// 1.x runs the workflow sent with the request, as its editor does; 2.x runs the stored one.
+		if ((await this.majorVersion()) < 2) body.workflowData = await this.getWorkflow(id);
 		return this.request('POST', `/rest/workflows/${id}/run`, body);
 	}
 

@@ -1,6 +1,7 @@
 'use strict';
-// Adapting workflow JSON written for the published package to an n8n that loads this repo's
-// dist/ as a custom extension (used by `npm run dev` to import examples, and by the e2e tests).
+// Adapting workflow JSON to the way an n8n loaded this package: from this repo's dist/ as a custom
+// extension (node types `CUSTOM.x`; `npm run dev`, bench, queue-mode tests) or installed from its
+// tarball into the nodes folder (published types `n8n-nodes-legnext-video.x`; the e2e suite).
 
 const crypto = require('node:crypto');
 const path = require('node:path');
@@ -9,27 +10,40 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_NAME = require(path.join(REPO_ROOT, 'package.json')).name;
 const CREDENTIAL_TYPE = 'legnextVideoApi';
 
-/** Node type as loaded from dist/ (N8N_CUSTOM_EXTENSIONS): `legnextVideo` is `CUSTOM.legnextVideo`. */
-function nodeType(name) {
-	return `CUSTOM.${name}`;
+/** Type-name prefix of nodes loaded from dist/ with N8N_CUSTOM_EXTENSIONS. */
+const CUSTOM_PREFIX = 'CUSTOM';
+
+/**
+ * Node type as loaded: `CUSTOM.legnextVideo` from dist/ (default), or with `prefix` PACKAGE_NAME
+ * `n8n-nodes-legnext-video.legnextVideo` when installed from the package.
+ */
+function nodeType(name, prefix = CUSTOM_PREFIX) {
+	return `${prefix}.${name}`;
 }
 
-/** A node of this package, under its published ('n8n-nodes-legnext-video.x') or loaded ('CUSTOM.x') type. */
+/** The name of a node of this package under its published ('n8n-nodes-legnext-video.x') or CUSTOM.x type. */
+function packageNodeName(type) {
+	for (const prefix of [PACKAGE_NAME, CUSTOM_PREFIX]) {
+		if (type.startsWith(`${prefix}.`)) return type.slice(prefix.length + 1);
+	}
+	return undefined;
+}
+
 function isPackageNode(node) {
-	return node.type.startsWith('CUSTOM.') || node.type.startsWith(`${PACKAGE_NAME}.`);
+	return packageNodeName(node.type) !== undefined;
 }
 
 /**
- * Deep copy of a workflow ready for this n8n: published type names become 'CUSTOM.x', the
- * package's nodes use `credential` ({ id, name }) when given, and get a webhookId when they have
- * none (the editor adds one to every node it places; trigger URLs are built from it).
+ * Deep copy of a workflow ready for this n8n: the package's node types get `typePrefix`
+ * (default 'CUSTOM'), its nodes use `credential` ({ id, name }) when given, and get a webhookId
+ * when they have none (the editor adds one to every node it places; trigger URLs are built from it).
  */
-function adaptWorkflow(workflow, { credential } = {}) {
+function adaptWorkflow(workflow, { credential, typePrefix = CUSTOM_PREFIX } = {}) {
 	const copy = JSON.parse(JSON.stringify(workflow));
 	for (const node of copy.nodes || []) {
-		if (node.type.startsWith(`${PACKAGE_NAME}.`))
-			node.type = nodeType(node.type.slice(PACKAGE_NAME.length + 1));
-		if (!isPackageNode(node)) continue;
+		const name = packageNodeName(node.type);
+		if (name === undefined) continue;
+		node.type = nodeType(name, typePrefix);
 		if (credential) {
 			node.credentials = {
 				...node.credentials,
@@ -41,4 +55,11 @@ function adaptWorkflow(workflow, { credential } = {}) {
 	return copy;
 }
 
-module.exports = { PACKAGE_NAME, CREDENTIAL_TYPE, nodeType, isPackageNode, adaptWorkflow };
+module.exports = {
+	PACKAGE_NAME,
+	CUSTOM_PREFIX,
+	CREDENTIAL_TYPE,
+	nodeType,
+	isPackageNode,
+	adaptWorkflow,
+};

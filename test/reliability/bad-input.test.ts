@@ -444,9 +444,9 @@ describe('Video node: credential problems', () => {
 		});
 		expectHandled(result, 0);
 		expect(result.error?.message).toBe(
-			'Credential to connect with is empty: no Legnext API credential is selected (item 0)',
+			'Credential to connect with is empty: no Legnext Video API credential is selected (item 0)',
 		);
-		expect(result.error?.description).toMatch(/Legnext API/);
+		expect(result.error?.description).toMatch(/"Legnext Video API" credential/);
 		expect(requestsSeen()).toBe(0);
 		tally.video++;
 		tally.inputErrors++;
@@ -459,7 +459,7 @@ describe('Video node: credential problems', () => {
 		});
 		expectHandled(result, 0);
 		expect(result.error?.message).toBe(
-			'Base URL of the Legnext API credential must be an http:// or https:// URL (item 0)',
+			'Base URL of the Legnext Video API credential must be an http:// or https:// URL (item 0)',
 		);
 		expect(requestsSeen()).toBe(0);
 		tally.video++;
@@ -835,7 +835,7 @@ const triggerRows: Array<[string, TriggerRow]> = [
 			credential: false,
 			status: 503,
 			error:
-				/^Could not confirm the job with Legnext: Credential to connect with is empty: no Legnext API credential is selected/,
+				/^Could not confirm the job with Legnext: Credential to connect with is empty: no Legnext Video API credential is selected/,
 			reads: 0,
 		},
 	],
