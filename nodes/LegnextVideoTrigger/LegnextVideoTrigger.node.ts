@@ -70,7 +70,7 @@ export class LegnextVideoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Publish the workflow, then paste this node\u2019s Production URL as it is into the Callback URL of a Legnext Video node that uses the same credential: that node adds a token of its own, with or without a Secret Token. Other senders must add ?token=<Secret Token> to the URL. A call without a valid token gets 401, starts nothing, and leaves a warning in the n8n log. The Test URL listens for two minutes only, shorter than a video job. n8n must be reachable from the internet (N8N_WEBHOOK_URL).',
+					'Publish the workflow, then paste this node\u2019s Production URL as it is into the Callback URL of a Legnext Video node that uses the same credential: that node adds a token of its own, with or without a Secret Token. Other senders must add the Secret Token to the URL, as ?token=... at its end. A call without a valid token gets 401, starts nothing, and leaves a warning in the n8n log. The Test URL listens for two minutes only, shorter than a video job. n8n must be reachable from the internet (N8N_WEBHOOK_URL).',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
