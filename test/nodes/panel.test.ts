@@ -57,7 +57,9 @@ describe('Wait Strategy in the panel', () => {
 		expect(shown).not.toContain('pauseNotice');
 		expect(shown).not.toContain('pauseCallbackConflictNotice');
 		expect(visibleOptions({ ...create, waitStrategy: 'poll' })).toEqual([
+			'keepBalanceAbove',
 			'maxConcurrentJobs',
+			'maxCreditsPerExecution',
 			'maxPollIntervalSeconds',
 			'timeoutMinutes',
 		]);
@@ -69,7 +71,9 @@ describe('Wait Strategy in the panel', () => {
 		expect(shown).not.toContain('pollNotice');
 		expect(shown).not.toContain('pauseCallbackConflictNotice');
 		expect(visibleOptions({ ...create, waitStrategy: 'pause' })).toEqual([
+			'keepBalanceAbove',
 			'maxConcurrentJobs',
+			'maxCreditsPerExecution',
 			'timeoutMinutes',
 		]);
 	});

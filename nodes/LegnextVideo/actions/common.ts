@@ -6,6 +6,7 @@ import {
 	type DownloadSettings,
 } from '../../shared/download';
 import { InputChecker } from '../../shared/validation';
+import type { ItemCost } from './budget';
 import { submitAndComplete, type SubmitRequest } from './jobRunner';
 
 /** Parameters shared by several operations, and the code that reads them. */
@@ -18,10 +19,15 @@ export interface RunControl {
 	submitted(jobId: string): void;
 	/** Why pause mode is not possible in this run (several items, AI tool call), or `null` when it is. */
 	pauseUnavailable: string | null;
+	/** The item's estimated credits (budget guard), shown as `creditsEstimated`; `null` for free operations. */
+	creditsEstimated: number | null;
 }
 
 /** What an operation's `plan` returns: the item's checked inputs, ready to run. Nothing is sent before it runs. */
-export type ItemRun = (control: RunControl) => Promise<INodeExecutionData>;
+export type ItemRun = ((control: RunControl) => Promise<INodeExecutionData>) & {
+	/** Submit operations: what the item may cost, for the budget guard. */
+	cost?: ItemCost;
+};
 
 /** The parameters every submit operation ends with: callback URL, waiting, downloads and options. */
 export function submitProperties(files: ResultFiles = 'results'): INodeProperties[] {
@@ -44,7 +50,10 @@ export function planSubmit(
 	const callback = check.callbackUrl('callbackUrl', 'Callback URL');
 	const submit = callback === '' ? request : { ...request, body: { ...request.body, callback } };
 	const settings = readJobSettings(ctx, itemIndex);
-	return async (control) => await submitAndComplete(ctx, submit, settings, itemIndex, control);
+	const run: ItemRun = async (control) =>
+		await submitAndComplete(ctx, submit, settings, itemIndex, control);
+	run.cost = { prices: request.creditsNeeded, sourceJobId: request.creditsSourceJobId };
+	return run;
 }
 
 export interface OperationModule {
@@ -179,6 +188,15 @@ export const waitOptionsProperty: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Keep Balance Above',
+			name: 'keepBalanceAbove',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description:
+				'Credits to keep in your Legnext balance. Before the first submit the node reads the balance (free) and refuses the items whose estimated cost would take it below this. 0 = no floor.',
+		},
+		{
 			displayName: 'Max Concurrent Jobs',
 			name: 'maxConcurrentJobs',
 			type: 'number',
@@ -186,6 +204,15 @@ export const waitOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: 100 },
 			description:
 				'How many items are submitted and awaited at once. Legnext runs 6 jobs at a time on standard accounts.',
+		},
+		{
+			displayName: 'Max Credits per Execution',
+			name: 'maxCreditsPerExecution',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description:
+				"Most credits this node may spend in one execution (all its items and runs), by Legnext's credit table (e.g. 480 per 480p video). Items that would go past it are refused before anything is sent. 0 = no limit.",
 		},
 		{
 			displayName: 'Max Poll Interval (Seconds)',

@@ -22,6 +22,8 @@ export interface SubmitRequest {
 	body: IDataObject;
 	/** For the "not enough credits" message: the price, or every price the call may have (from `creditsFor`). */
 	creditsNeeded: number[];
+	/** Extend: the source job, whose cost tells this call's (read for the budget guard). */
+	creditsSourceJobId?: string;
 	/**
 	 * A body field whose name the sources dispute: when Legnext answers 400/422 naming either name, the
 	 * submit is sent once more with the field renamed (a refused request creates no job and costs nothing).
@@ -126,7 +128,11 @@ export async function completeJobItem(
 	settings: JobSettings,
 	itemIndex: number,
 	signal: AbortSignal | undefined,
-	{ failOnJobError = true, wait = {} }: { failOnJobError?: boolean; wait?: IDataObject } = {},
+	{
+		failOnJobError = true,
+		wait = {},
+		creditsEstimated,
+	}: { failOnJobError?: boolean; wait?: IDataObject; creditsEstimated?: number | null } = {},
 ): Promise<INodeExecutionData> {
 	let current = job;
 	if (settings.wait && !isFinished(current)) {
@@ -138,7 +144,7 @@ export async function completeJobItem(
 		});
 	}
 	if (failOnJobError) assertCompleted(ctx, current, itemIndex);
-	const item: INodeExecutionData = { json: toJobItem(current, wait) };
+	const item: INodeExecutionData = { json: toJobItem(current, wait, creditsEstimated) };
 	if (current.status === 'completed' && settings.download.mode !== 'none') {
 		item.binary = await downloadResults(ctx, current, settings.download, itemIndex, signal);
 	}
@@ -157,7 +163,7 @@ export async function submitAndComplete(
 		const job = await submitJob(ctx, { ...request, body }, itemIndex, control);
 		await pauseUntilCallback(ctx, job, settings.timeoutMs);
 		// n8n replaces this with what webhook() returns when Legnext calls back.
-		return { json: toJobItem(job, { waitMode: 'pause' }) };
+		return { json: toJobItem(job, { waitMode: 'pause' }, control.creditsEstimated) };
 	}
 	const callback = request.body.callback;
 	const submit =
@@ -170,5 +176,8 @@ export async function submitAndComplete(
 	if (settings.wait && settings.pause) wait.waitNote = control.pauseUnavailable;
 	const callbackNote = typeof callback === 'string' ? callbackUrlNote(ctx, callback) : null;
 	if (callbackNote !== null) wait.callbackNote = callbackNote;
-	return await completeJobItem(ctx, job, settings, itemIndex, control.signal, { wait });
+	return await completeJobItem(ctx, job, settings, itemIndex, control.signal, {
+		wait,
+		creditsEstimated: control.creditsEstimated,
+	});
 }
