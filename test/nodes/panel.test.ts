@@ -61,6 +61,7 @@ describe('Wait Strategy in the panel', () => {
 			'maxConcurrentJobs',
 			'maxCreditsPerExecution',
 			'maxPollIntervalSeconds',
+			'splitIntoItems',
 			'timeoutMinutes',
 		]);
 	});
@@ -74,6 +75,7 @@ describe('Wait Strategy in the panel', () => {
 			'keepBalanceAbove',
 			'maxConcurrentJobs',
 			'maxCreditsPerExecution',
+			'splitIntoItems',
 			'timeoutMinutes',
 		]);
 	});

@@ -24,7 +24,10 @@ export interface RunControl {
 }
 
 /** What an operation's `plan` returns: the item's checked inputs, ready to run. Nothing is sent before it runs. */
-export type ItemRun = ((control: RunControl) => Promise<INodeExecutionData>) & {
+/** One output item per job, or (Split Into Items) one per downloaded file. */
+export type ItemRun = ((
+	control: RunControl,
+) => Promise<INodeExecutionData | INodeExecutionData[]>) & {
 	/** Submit operations: what the item may cost, for the budget guard. */
 	cost?: ItemCost;
 };
@@ -69,6 +72,8 @@ export interface JobSettings {
 	/** Wait Strategy "Pause Until Callback" was chosen. */
 	pause: boolean;
 	download: DownloadSettings;
+	/** Split Into Items: one output item per downloaded file. */
+	split: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MINUTES = 20;
@@ -195,6 +200,8 @@ export const waitOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			description:
 				'Credits to keep in your Legnext balance. Before the first submit the node reads the balance (free) and refuses the items whose estimated cost would take it below this. 0 = no floor.',
+			// Get Job is free.
+			displayOptions: { hide: { '/resource': ['job'] } },
 		},
 		{
 			displayName: 'Max Concurrent Jobs',
@@ -213,6 +220,8 @@ export const waitOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			description:
 				"Most credits this node may spend in one execution (all its items and runs), by Legnext's credit table (e.g. 480 per 480p video). Items that would go past it are refused before anything is sent. 0 = no limit.",
+			// Get Job is free.
+			displayOptions: { hide: { '/resource': ['job'] } },
 		},
 		{
 			displayName: 'Max Poll Interval (Seconds)',
@@ -224,6 +233,14 @@ export const waitOptionsProperty: INodeProperties = {
 				'Longest gap between two status reads while waiting. Reads start a second apart and grow to this.',
 			// Pause mode sends no reads.
 			displayOptions: { hide: { '/waitStrategy': ['pause'] } },
+		},
+		{
+			displayName: 'Split Into Items',
+			name: 'splitIntoItems',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to output one item per downloaded file (binary in the field named above, with its URL, its number and the job ID), ready for an upload node without Split Out. Off: one item per job.',
 		},
 		{
 			displayName: 'Timeout (Minutes)',
@@ -274,6 +291,7 @@ export function readJobSettings(ctx: IExecuteFunctions, itemIndex: number): JobS
 		timeoutMs: timeoutMinutes * 60_000,
 		maxPollIntervalMs: maxPollSeconds * 1000,
 		pause,
+		split: check.boolean('options.splitIntoItems', 'Split Into Items'),
 		download: {
 			mode,
 			resultNumber: mode === 'one' ? check.resultNumber('downloadNumber', 'Result to Download') : 0,

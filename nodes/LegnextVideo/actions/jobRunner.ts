@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { callbackUrlNote, withTriggerToken } from '../../shared/callback';
-import { downloadResults } from '../../shared/download';
+import { downloadResultFiles } from '../../shared/download';
 import { isFinished, parseJob, toJobItem, type LegnextJob } from '../../shared/job';
 import { pauseUntilCallback, resumeCallbackUrl } from '../../shared/pause';
 import { legnextRequest, mayHaveCreatedJob } from '../../shared/transport';
@@ -133,7 +133,7 @@ export async function completeJobItem(
 		wait = {},
 		creditsEstimated,
 	}: { failOnJobError?: boolean; wait?: IDataObject; creditsEstimated?: number | null } = {},
-): Promise<INodeExecutionData> {
+): Promise<INodeExecutionData | INodeExecutionData[]> {
 	let current = job;
 	if (settings.wait && !isFinished(current)) {
 		current = await pollUntilFinished(ctx, current.jobId, {
@@ -144,11 +144,25 @@ export async function completeJobItem(
 		});
 	}
 	if (failOnJobError) assertCompleted(ctx, current, itemIndex);
-	const item: INodeExecutionData = { json: toJobItem(current, wait, creditsEstimated) };
-	if (current.status === 'completed' && settings.download.mode !== 'none') {
-		item.binary = await downloadResults(ctx, current, settings.download, itemIndex, signal);
+	const json = toJobItem(current, wait, creditsEstimated);
+	if (current.status !== 'completed' || settings.download.mode === 'none') return { json };
+	const files = await downloadResultFiles(ctx, current, settings.download, itemIndex, signal);
+	if (!settings.split) {
+		return { json, binary: Object.fromEntries(files.map(({ key, data }) => [key, data])) };
 	}
-	return item;
+	// Split Into Items: one item per file, each in the one binary field an upload node reads.
+	return files.map(({ file, data }) => ({
+		json: {
+			jobId: current.jobId,
+			fileNumber: file.number < 0 ? 'grid' : file.number,
+			fileUrl: file.url,
+			fileCount: files.length,
+			taskType: current.taskType,
+			status: current.status,
+			...(creditsEstimated === undefined ? {} : { creditsEstimated }),
+		},
+		binary: { [settings.download.binaryProperty]: data },
+	}));
 }
 
 export async function submitAndComplete(
@@ -157,7 +171,7 @@ export async function submitAndComplete(
 	settings: JobSettings,
 	itemIndex: number,
 	control: RunControl,
-): Promise<INodeExecutionData> {
+): Promise<INodeExecutionData | INodeExecutionData[]> {
 	if (settings.pause && control.pauseUnavailable === null) {
 		const body = { ...request.body, callback: await resumeCallbackUrl(ctx) };
 		const job = await submitJob(ctx, { ...request, body }, itemIndex, control);

@@ -114,10 +114,11 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	);
 
 	if (firstFailure) throw withSubmittedJobs(firstFailure.error, firstFailure.itemIndex, submitted);
-	return settled.map((result, itemIndex) =>
+	// An item gives one output item, or one per file with Split Into Items; each pairs with its input.
+	return settled.flatMap((result, itemIndex) =>
 		result.status === 'fulfilled'
-			? { ...result.value, pairedItem: { item: itemIndex } }
-			: { json: errorJson(result.reason), pairedItem: { item: itemIndex } },
+			? [result.value].flat().map((out) => ({ ...out, pairedItem: { item: itemIndex } }))
+			: [{ json: errorJson(result.reason), pairedItem: { item: itemIndex } }],
 	);
 }
 
