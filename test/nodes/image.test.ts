@@ -228,7 +228,7 @@ describe('request bodies and output, without waiting', () => {
 			// The estimate comes from the credit table: the upscale type picks its price.
 			const operation = `image:${String(parameters.operation)}` as PricedOperation;
 			const estimate = creditsFor(operation, Number(parameters.upscaleType ?? 0))[0];
-			expect(item.json).toEqual(toJobItem(parseJob(reply), {}, estimate));
+			expect(item.json).toEqual(toJobItem(parseJob(reply), { reference: null }, estimate));
 			expect(item.pairedItem).toEqual({ item: 0 });
 			expect(item.binary).toBeUndefined();
 		});

@@ -153,7 +153,7 @@ describe('request bodies and output, without waiting', () => {
 			const estimate = { create: Number(parameters.quality ?? 0) === 1 ? 1536 : 480, extend: 1536 }[
 				String(parameters.operation)
 			];
-			expect(item.json).toEqual(toJobItem(parseJob(reply), {}, estimate ?? 480));
+			expect(item.json).toEqual(toJobItem(parseJob(reply), { reference: null }, estimate ?? 480));
 			expect(item.pairedItem).toEqual({ item: 0 });
 			expect(item.binary).toBeUndefined();
 		});

@@ -5,6 +5,7 @@ import {
 	type DownloadMode,
 	type DownloadSettings,
 } from '../../shared/download';
+import { MAX_REFERENCE_LENGTH } from '../../shared/callback';
 import { InputChecker } from '../../shared/validation';
 import type { ItemCost } from './budget';
 import { submitAndComplete, type SubmitRequest } from './jobRunner';
@@ -36,6 +37,7 @@ export type ItemRun = ((
 export function submitProperties(files: ResultFiles = 'results'): INodeProperties[] {
 	return [
 		callbackUrlProperty,
+		referenceProperty,
 		...waitProperties(true, files),
 		waitStrategyProperty,
 		...waitStrategyNotices,
@@ -51,7 +53,15 @@ export function planSubmit(
 	request: SubmitRequest,
 ): ItemRun {
 	const callback = check.callbackUrl('callbackUrl', 'Callback URL');
-	const submit = callback === '' ? request : { ...request, body: { ...request.body, callback } };
+	const reference = check.text('reference', 'Reference');
+	if (reference.length > MAX_REFERENCE_LENGTH) {
+		check.fail(
+			'Reference',
+			`is ${reference.length} characters long, at most ${MAX_REFERENCE_LENGTH}`,
+		);
+	}
+	const body = callback === '' ? request.body : { ...request.body, callback };
+	const submit = { ...request, body, reference };
 	const settings = readJobSettings(ctx, itemIndex);
 	const run: ItemRun = async (control) =>
 		await submitAndComplete(ctx, submit, settings, itemIndex, control);
@@ -88,6 +98,16 @@ export const callbackUrlProperty: INodeProperties = {
 	placeholder: 'https://your-n8n.example.com/webhook/...',
 	description:
 		'Optional URL Legnext POSTs the finished job to, e.g. the Production URL of a Legnext Video Trigger node. Leave empty for none.',
+};
+
+export const referenceProperty: INodeProperties = {
+	displayName: 'Reference',
+	name: 'reference',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. {{ $json.rowId }}',
+	description:
+		'Optional text up to 256 characters (a sheet row ID, a post ID) that comes out of this node and, with a Legnext Video Trigger URL as Callback URL, out of the trigger as "reference". It travels in the callback URL, covered by its token.',
 };
 
 /** Submit operations only: Get Job has no job to hand a callback to. */

@@ -24,6 +24,8 @@ export interface SubmitRequest {
 	creditsNeeded: number[];
 	/** Extend: the source job, whose cost tells this call's (read for the budget guard). */
 	creditsSourceJobId?: string;
+	/** The item's Reference: in the output, and in a Trigger Callback URL's token segment. */
+	reference?: string;
 	/**
 	 * A body field whose name the sources dispute: when Legnext answers 400/422 naming either name, the
 	 * submit is sent once more with the field renamed (a refused request creates no job and costs nothing).
@@ -182,10 +184,16 @@ export async function submitAndComplete(
 	const callback = request.body.callback;
 	const submit =
 		typeof callback === 'string'
-			? { ...request, body: { ...request.body, callback: await withTriggerToken(ctx, callback) } }
+			? {
+					...request,
+					body: {
+						...request.body,
+						callback: await withTriggerToken(ctx, callback, request.reference),
+					},
+				}
 			: request;
 	const job = await submitJob(ctx, submit, itemIndex, control);
-	const wait: IDataObject = {};
+	const wait: IDataObject = { reference: request.reference || null };
 	if (settings.wait) wait.waitMode = 'poll';
 	if (settings.wait && settings.pause) wait.waitNote = control.pauseUnavailable;
 	const callbackNote = typeof callback === 'string' ? callbackUrlNote(ctx, callback) : null;
