@@ -20,6 +20,7 @@ import {
 import { readMaxConcurrentJobs, type ItemRun, type OperationModule } from './common';
 import * as image from './image';
 import * as job from './job';
+import { toToolResult } from './toolResult';
 import * as video from './video';
 
 const resources: Record<string, Record<string, OperationModule>> = {
@@ -80,6 +81,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const submitted: SubmittedJob[] = [];
 	const pauseUnavailable = pauseUnavailableReason(this, items.length);
 	let firstFailure: { itemIndex: number; error: unknown } | undefined;
+	const secondsTaken: number[] = [];
 
 	const settled = await settleConcurrently(
 		runs,
@@ -92,6 +94,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 				});
 			}
 			const creditsEstimated = estimates[itemIndex];
+			const started = Date.now();
 			const outcome = await run({
 				signal: stop.signal,
 				submitted: (jobId) => {
@@ -104,6 +107,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 				(value) => ({ ok: true as const, value }),
 				(error: unknown) => ({ ok: false as const, error }),
 			);
+			secondsTaken[itemIndex] = (Date.now() - started) / 1000;
 			if (outcome.ok) return outcome.value;
 			if (!continueOnFail && !firstFailure) {
 				firstFailure = { itemIndex, error: outcome.error };
@@ -115,10 +119,15 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 
 	if (firstFailure) throw withSubmittedJobs(firstFailure.error, firstFailure.itemIndex, submitted);
 	// An item gives one output item, or one per file with Split Into Items; each pairs with its input.
-	return settled.flatMap((result, itemIndex) =>
+	const output = settled.flatMap((result, itemIndex) =>
 		result.status === 'fulfilled'
 			? [result.value].flat().map((out) => ({ ...out, pairedItem: { item: itemIndex } }))
 			: [{ json: errorJson(result.reason), pairedItem: { item: itemIndex } }],
+	);
+	// An AI agent's tool call gets compact JSON without binary data.
+	if (!this.isToolExecution()) return output;
+	return output.map((item) =>
+		toToolResult(item, secondsTaken[(item.pairedItem as { item: number }).item] ?? 0),
 	);
 }
 
