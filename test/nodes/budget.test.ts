@@ -14,6 +14,11 @@ beforeAll(() => nock.enableNetConnect('127.0.0.1'));
 afterAll(() => nock.disableNetConnect());
 afterEach(async () => await sim?.close());
 
+/** A fresh simulator per test, so its counts are this test's; 100 000 credits unless given. */
+async function startSimulator(credits = 100_000): Promise<Simulator> {
+	return await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 100, videoBytes: 1024, credits });
+}
+
 const fiveItems = Array.from({ length: 5 }, (_, i) => ({ url: `https://img.test/${i}.png` }));
 
 function createVideo(options: IDataObject, quality = 0): INodeParameters {
@@ -30,7 +35,7 @@ function createVideo(options: IDataObject, quality = 0): INodeParameters {
 
 describe('budget guard', () => {
 	it('a limit that allows 2 of 5 items submits exactly 2 and names the others’ estimates (Continue On Fail)', async () => {
-		sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 100, videoBytes: 1024 });
+		sim = await startSimulator();
 		const result = await runVideoNode({
 			parameters: createVideo({ maxCreditsPerExecution: 1000 }),
 			items: fiveItems,
@@ -53,7 +58,7 @@ describe('budget guard', () => {
 	});
 
 	it('without Continue On Fail a refused item stops the node before any submit', async () => {
-		sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 100, videoBytes: 1024 });
+		sim = await startSimulator();
 		const result = await runVideoNode({
 			parameters: createVideo({ maxCreditsPerExecution: 2000 }, 1),
 			items: fiveItems.slice(0, 2),
@@ -68,12 +73,7 @@ describe('budget guard', () => {
 	});
 
 	it('a balance floor refuses before any submit, after one free balance read', async () => {
-		sim = await createSimulator({
-			apiKey: SENTINEL_KEY,
-			jobMs: 100,
-			videoBytes: 1024,
-			credits: 1500,
-		});
+		sim = await startSimulator(1500);
 		const result = await runVideoNode({
 			parameters: createVideo({ keepBalanceAbove: 1000 }),
 			items: fiveItems.slice(0, 2),
@@ -89,12 +89,7 @@ describe('budget guard', () => {
 	});
 
 	it('a balance floor lets the items that fit run and refuses the rest before any submit', async () => {
-		sim = await createSimulator({
-			apiKey: SENTINEL_KEY,
-			jobMs: 100,
-			videoBytes: 1024,
-			credits: 1500,
-		});
+		sim = await startSimulator(1500);
 		const result = await runVideoNode({
 			parameters: createVideo({ keepBalanceAbove: 500 }),
 			items: fiveItems.slice(0, 3),
@@ -112,7 +107,7 @@ describe('budget guard', () => {
 	});
 
 	it('extend is estimated from its source job, read for free (a 480p source: 480, not the 1536 of 720p)', async () => {
-		sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 100, videoBytes: 1024 });
+		sim = await startSimulator();
 		const source = await runVideoNode({
 			parameters: createVideo({}, 0),
 			items: [fiveItems[0]],

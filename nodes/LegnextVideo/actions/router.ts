@@ -125,7 +125,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			: [{ json: errorJson(result.reason), pairedItem: { item: itemIndex } }],
 	);
 	// An AI agent's tool call gets compact JSON without binary data.
-	if (!this.isToolExecution()) return output;
+	// n8n 1.x contexts have no isToolExecution (wt16's fallback covers pause mode; the lead merges both).
+	if (typeof this.isToolExecution !== 'function' || !this.isToolExecution()) return output;
 	return output.map((item) =>
 		toToolResult(item, secondsTaken[(item.pairedItem as { item: number }).item] ?? 0),
 	);
