@@ -7,7 +7,13 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { useContext } = require('./lib/context');
-const { PACKAGE, IMAGE_URL, FAST_WAIT, manualTrigger, snapshotSimulator } = require('./lib/legnext');
+const {
+	PACKAGE,
+	IMAGE_URL,
+	FAST_WAIT,
+	manualTrigger,
+	snapshotSimulator,
+} = require('./lib/legnext');
 
 let simulator;
 const ctx = useContext({
@@ -58,7 +64,10 @@ function toolAnswer(execution) {
 	if (value && typeof value.response === 'string') value = value.response;
 	while (typeof value === 'string') value = JSON.parse(value);
 	const text = JSON.stringify(value);
-	assert.ok(!/"binary"|[A-Za-z0-9+/=]{200,}/.test(text), `binary in the tool result: ${text.slice(0, 300)}`);
+	assert.ok(
+		!/"binary"|[A-Za-z0-9+/=]{200,}/.test(text),
+		`binary in the tool result: ${text.slice(0, 300)}`,
+	);
 	return { text, result: Array.isArray(value) ? value[0] : value };
 }
 
@@ -73,7 +82,11 @@ test('issue 17: the Video node as a tool returns compact JSON (job, URLs, credit
 			options: FAST_WAIT,
 		}),
 	);
-	assert.equal(execution.status, 'success', `${JSON.stringify(execution.error)}\n${ctx.logTail(30)}`);
+	assert.equal(
+		execution.status,
+		'success',
+		`${JSON.stringify(execution.error)}\n${ctx.logTail(30)}`,
+	);
 	const { text, result } = toolAnswer(execution);
 	t.diagnostic(`tool result (${text.length} chars): ${text.slice(0, 400)}`);
 	assert.match(result.jobId, /^[0-9a-f-]{36}$/);
@@ -85,7 +98,14 @@ test('issue 17: the Video node as a tool returns compact JSON (job, URLs, credit
 	assert.equal(typeof result.seconds, 'number');
 	assert.match(result.summary, /completed in \d+ s with 4 result file/);
 	assert.deepEqual(Object.keys(result).sort(), [
-		'creditsEstimated', 'creditsUsed', 'jobId', 'prompts', 'resultUrls', 'seconds', 'status', 'summary',
+		'creditsEstimated',
+		'creditsUsed',
+		'jobId',
+		'prompts',
+		'resultUrls',
+		'seconds',
+		'status',
+		'summary',
 	]);
 	assert.ok(text.length < 3000, `tool result is ${text.length} characters`);
 });
