@@ -4,10 +4,26 @@
  * refused before any submit, and every submitted item carries `creditsEstimated`.
  */
 import nock from 'nock';
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
-import { runVideoNode, SENTINEL_KEY, VIDEO_NODE } from '../helpers/legnext';
+import {
+	credentialsFor,
+	nodeTypes,
+	runVideoNode,
+	SENTINEL_KEY,
+	VIDEO_NODE,
+	videoWorkflow,
+} from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
+import { runWorkflow } from '../helpers/workflow';
 
 let sim: Simulator;
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));
@@ -128,5 +144,58 @@ describe('budget guard', () => {
 		expect(result.status).toBe('success');
 		expect(result.outputOf(VIDEO_NODE)[0].json.creditsEstimated).toBe(480);
 		expect(sim.stats().jobsCreated).toBe(2);
+	});
+});
+
+/** Sends its items back to the Video node once (output 0), then ends (output 1): a loop in one execution. */
+class LoopOnce implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Loop Once',
+		name: 'loopOnce',
+		group: ['transform'],
+		version: 1,
+		description: 'Test helper',
+		defaults: { name: 'Loop Once' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		properties: [],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData().map((item) => ({
+			json: { url: 'https://img.test/again.png' },
+			pairedItem: item.pairedItem,
+		}));
+		return this.getWorkflowDataProxy(0).$runIndex === 0 ? [items, []] : [[], items];
+	}
+}
+
+describe('budget guard across runs of the node in one execution', () => {
+	it('a loop that runs the node again counts what its first run submitted', async () => {
+		sim = await startSimulator();
+		const workflow = videoWorkflow({
+			parameters: createVideo({ maxCreditsPerExecution: 1000 }),
+			items: fiveItems.slice(0, 2),
+			baseUrl: sim.url,
+			continueOnFail: true,
+		});
+		workflow.nodes.push({ name: 'Loop Once', type: 'test.loopOnce', parameters: {} });
+		workflow.connections[VIDEO_NODE] = { main: [[{ node: 'Loop Once', type: 'main', index: 0 }]] };
+		workflow.connections['Loop Once'] = {
+			main: [[{ node: VIDEO_NODE, type: 'main', index: 0 }], []],
+		};
+		const result = await runWorkflow({
+			workflow,
+			nodeTypes: { ...nodeTypes, 'test.loopOnce': new LoopOnce() },
+			credentials: credentialsFor(sim.url),
+		});
+		expect(result.status).toBe('success');
+		// First run: 2 x 480 = 960 submitted. Second run: each item would take the spend to 1440.
+		expect(sim.stats().jobsCreated).toBe(2);
+		const second = result.outputOf(VIDEO_NODE, { runIndex: 1 }).map((item) => item.json.error);
+		expect(second).toEqual([
+			"Not submitted: the estimated 480 credits would take this node's spend in this execution to 1440 credits, past Max Credits per Execution (1000) (item 0)",
+			"Not submitted: the estimated 480 credits would take this node's spend in this execution to 1440 credits, past Max Credits per Execution (1000) (item 1)",
+		]);
 	});
 });
