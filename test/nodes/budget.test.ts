@@ -155,6 +155,7 @@ class LoopOnce implements INodeType {
 		group: ['transform'],
 		version: 1,
 		description: 'Test helper',
+		usableAsTool: true,
 		defaults: { name: 'Loop Once' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
