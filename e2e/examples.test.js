@@ -200,6 +200,7 @@ test('trigger-to-slack, wired exactly as its note says (published, Production UR
 			source: 'imageUrl',
 			imageUrl: IMAGE_URL,
 			prompt: 'for slack',
+			reference: 'sheet row 7',
 		}),
 	);
 	succeeded(video);
@@ -212,6 +213,10 @@ test('trigger-to-slack, wired exactly as its note says (published, Production UR
 	assert.equal(item.json.jobId, videoJobId);
 	assert.equal(item.json.status, 'completed');
 	assert.equal(item.json.taskType, 'video_diffusion');
+	// Issue 17: the Reference given to the Video node comes out of the trigger, and the example's Slack comment uses it.
+	assert.equal(item.json.reference, 'sheet row 7');
+	const slack = example.nodes.find((n) => n.name === 'Post to Slack');
+	assert.match(slack.parameters.options.initialComment, /\$json\.reference/);
 	const size = await assertMp4(item.binary.data, videoJobId, 0);
 
 	// A sender with a wrong token: 401, nothing started, and the reason in the n8n log.

@@ -249,6 +249,83 @@ test('with no Secret Token, a Video node given the bare trigger URL adds the der
 	}
 });
 
+test('issue 17: a Reference set by the Video node comes out of the trigger as `reference`; a changed reference gets 401; a Test URL is refused before submitting', async (t) => {
+	const refActive = await ctx.activate(
+		workflow('e2e trigger reference', [
+			triggerNode('Legnext Video Trigger', { token: '', events: 'completed', download: 'none' }),
+			noOp('Received', [250, 0]),
+		]),
+	);
+	try {
+		const bareUrl = await ctx.webhookUrl(refActive, 'Legnext Video Trigger');
+		const known = (await ctx.api.listExecutions({ workflowId: refActive.id })).map((e) => e.id);
+		const submitsBefore = (await ctx.sim.jobs()).length;
+		// The test-URL guard: the editor's Test URL listens for two minutes only, so it is refused before any submit.
+		const testUrl = bareUrl.replace('/webhook/', '/webhook-test/');
+		const guarded = await ctx.importAndRun(
+			workflow('e2e submit to a test URL', [
+				manualTrigger(),
+				videoNode('Create Video', {
+					resource: 'video',
+					operation: 'create',
+					source: 'imageUrl',
+					imageUrl: IMAGE_URL,
+					callbackUrl: testUrl,
+					waitForCompletion: false,
+				}),
+			]),
+		);
+		assert.equal(guarded.status, 'error');
+		const guardText = JSON.stringify(guarded.error);
+		assert.match(guardText, /Callback URL is an n8n test URL \(\/webhook-test\/\), which listens for only two minutes/);
+		assert.match(guardText, /Production URL/);
+		assert.equal((await ctx.sim.jobs()).length, submitsBefore, 'a job was submitted with a test URL');
+
+		const submit = await ctx.importAndRun(
+			workflow('e2e submit with a reference', [
+				manualTrigger(),
+				videoNode('Create Video', {
+					resource: 'video',
+					operation: 'create',
+					source: 'imageUrl',
+					imageUrl: IMAGE_URL,
+					callbackUrl: bareUrl,
+					reference: '={{ "sheet-row-" + (40 + 2) }}',
+					waitForCompletion: false,
+				}),
+			]),
+		);
+		assert.equal(submit.status, 'success', JSON.stringify(submit.error));
+		const [submitted] = submit.nodes['Create Video'].items;
+		assert.equal(submitted.json.reference, 'sheet-row-42');
+		const job = (await ctx.sim.jobs()).find((j) => j.job_id === submitted.json.jobId);
+		const sentTo = new URL(job.config.webhook_config.endpoint);
+		assert.equal(sentTo.search, '');
+		const execution = await ctx.waitForExecutionOf(refActive.id, { knownIds: known, timeoutMs: 30000 });
+		assert.equal(execution.status, 'success', JSON.stringify(execution.error));
+		const [fired] = execution.nodes['Legnext Video Trigger'].items;
+		assert.equal(fired.json.jobId, submitted.json.jobId);
+		assert.equal(fired.json.reference, 'sheet-row-42');
+
+		// The same call with another reference in the path: the token does not cover it.
+		const forged = new URL(sentTo);
+		forged.pathname = sentTo.pathname.replace(
+			Buffer.from('sheet-row-42').toString('base64url'),
+			Buffer.from('sheet-row-43').toString('base64url'),
+		);
+		assert.notEqual(forged.pathname, sentTo.pathname);
+		const refused = await fetch(`${bareUrl.split('/webhook/')[0]}${forged.pathname}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ timestamp: Date.now(), data: job }),
+		});
+		assert.equal(refused.status, 401);
+		t.diagnostic(`test URL refused before submit; reference "sheet-row-42" fired in execution ${execution.id}; changed reference -> 401`);
+	} finally {
+		await ctx.api.deactivateWorkflow(refActive.id).catch(() => {});
+	}
+});
+
 test('the Secret Token in the URL path (/webhook/<id>/<id>/<token>, no query) fires the trigger; a wrong path token gets 401', async (t) => {
 	const plain = new URL(callbackUrl.split('?')[0]);
 	const webhookId = plain.pathname.split('/')[2];

@@ -13,6 +13,7 @@ import * as account from './actions/account';
 import * as image from './actions/image';
 import * as job from './actions/job';
 import { route } from './actions/router';
+import { TOOL_DESCRIPTION } from './actions/toolResult';
 import * as video from './actions/video';
 import { resumeFromCallback } from '../shared/pause';
 
@@ -30,7 +31,7 @@ export class LegnextVideo implements INodeType {
 		description:
 			'Create, extend and upscale AI videos and images with Legnext, get them as files, and check your credits',
 		defaults: { name: 'Legnext Video' },
-		usableAsTool: true,
+		usableAsTool: { replacements: { description: TOOL_DESCRIPTION } },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'legnextVideoApi', required: true }],

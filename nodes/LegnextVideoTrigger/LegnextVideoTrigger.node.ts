@@ -8,7 +8,12 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { derivedTriggerToken, rejectCall, verifyCallback } from '../shared/callback';
+import {
+	derivedTriggerToken,
+	referenceOfCall,
+	rejectCall,
+	verifyCallback,
+} from '../shared/callback';
 import {
 	downloadPolicy,
 	downloadProperties,
@@ -157,7 +162,8 @@ export class LegnextVideoTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const expectedTokens = await triggerTokens(this);
+		const reference = referenceOfCall(this);
+		const expectedTokens = await triggerTokens(this, reference);
 		if (expectedTokens.length === 0) {
 			return rejectCall(
 				this,
@@ -208,7 +214,8 @@ export class LegnextVideoTrigger implements INodeType {
 			}
 			// Recorded only now that the workflow starts, so a failure above never turns the repeat into a "duplicate".
 			recordDelivery(this, delivery);
-			return { workflowData: [[{ json: toJobItem(job), ...(binary ? { binary } : {}) }]] };
+			const json = toJobItem(job, { reference });
+			return { workflowData: [[{ json, ...(binary ? { binary } : {}) }]] };
 		} finally {
 			deliveriesInProgress.delete(delivery.id);
 		}
@@ -220,10 +227,12 @@ export class LegnextVideoTrigger implements INodeType {
  * this trigger's webhook ID, which the Legnext Video node adds to the trigger's URL by itself. So a pasted
  * Production URL works whether or not a Secret Token is set.
  */
-async function triggerTokens(ctx: IWebhookFunctions): Promise<string[]> {
+async function triggerTokens(ctx: IWebhookFunctions, reference: string | null): Promise<string[]> {
 	// An expression that resolves to nothing or to an object is no token (not the text "undefined").
 	const tokenValue = ctx.getNodeParameter('token', '') as unknown;
-	const tokens = typeof tokenValue === 'string' && tokenValue !== '' ? [tokenValue] : [];
+	// A call with a reference must carry the token derived for it: the Secret Token does not cover a reference.
+	const tokens =
+		typeof tokenValue === 'string' && tokenValue !== '' && reference === null ? [tokenValue] : [];
 	// No credential: no derived token.
 	const apiKey = await readApiKey(ctx).then(
 		(key) => key,
@@ -231,7 +240,7 @@ async function triggerTokens(ctx: IWebhookFunctions): Promise<string[]> {
 	);
 	const webhookId = ctx.getNode().webhookId ?? '';
 	if (apiKey !== '' && webhookId !== '') {
-		tokens.push(derivedTriggerToken(apiKey, webhookId.toLowerCase()));
+		tokens.push(derivedTriggerToken(apiKey, webhookId.toLowerCase(), reference ?? ''));
 	}
 	return tokens;
 }

@@ -59,8 +59,36 @@ export function keyedToken(apiKey: string, purpose: string, id: string): string 
  * The Trigger's token when its Secret Token is left empty, derived from its webhook ID.
  * A Legnext Video node with the same credential can compute it, a forger cannot.
  */
-export function derivedTriggerToken(apiKey: string, webhookId: string): string {
-	return keyedToken(apiKey, 'legnext-trigger', webhookId);
+export function derivedTriggerToken(apiKey: string, webhookId: string, reference = ''): string {
+	// A reference is covered by the token: a caller who changes it has no matching token.
+	return reference === ''
+		? keyedToken(apiKey, 'legnext-trigger', webhookId)
+		: keyedToken(apiKey, 'legnext-trigger-reference', `${webhookId}\n${reference}`);
+}
+
+/** Joins a token and a reference into one path segment: `<token>~<reference, base64url>`. */
+const REFERENCE_SEPARATOR = '~';
+export const MAX_REFERENCE_LENGTH = 256;
+
+function tokenSegment(token: string, reference: string): string {
+	if (reference === '') return token;
+	return `${token}${REFERENCE_SEPARATOR}${Buffer.from(reference, 'utf8').toString('base64url')}`;
+}
+
+/**
+ * A path token segment split into its token and its reference (`null` when it carries none or one that does not
+ * decode). The reference rides in the path beside the token, so it survives a sender that drops the query string.
+ */
+export function splitTokenSegment(segment: string): { token: string; reference: string | null } {
+	const at = segment.indexOf(REFERENCE_SEPARATOR);
+	if (at < 0) return { token: segment, reference: null };
+	const encoded = segment.slice(at + 1);
+	const reference = Buffer.from(encoded, 'base64url').toString('utf8');
+	const valid =
+		/^[A-Za-z0-9_-]+$/.test(encoded) &&
+		Buffer.from(reference, 'utf8').toString('base64url') === encoded &&
+		reference.length <= MAX_REFERENCE_LENGTH;
+	return { token: segment.slice(0, at), reference: valid ? reference : null };
 }
 
 /** A Legnext Video Trigger's URL (production or test): `/webhook[-test]/<webhookId>/callback`. */
@@ -75,6 +103,7 @@ const TRIGGER_PATH = /\/webhook(?:-test)?\/([0-9a-f-]{36})\/callback\/?$/i;
 export async function withTriggerToken(
 	ctx: IExecuteFunctions,
 	callbackUrl: string,
+	reference = '',
 ): Promise<string> {
 	const url = new URL(callbackUrl);
 	const match = TRIGGER_PATH.exec(url.pathname);
@@ -82,8 +111,9 @@ export async function withTriggerToken(
 	// The token opens that trigger: only this n8n's own webhook address may receive it.
 	if (url.origin !== ownWebhookOrigin(ctx)) return callbackUrl;
 	const webhookId = match[1].toLowerCase();
-	const token = derivedTriggerToken(await readApiKey(ctx), webhookId);
-	url.pathname = url.pathname.replace(/\/callback\/?$/i, `/${match[1]}/${token}`);
+	const token = derivedTriggerToken(await readApiKey(ctx), webhookId, reference);
+	const segment = tokenSegment(token, reference);
+	url.pathname = url.pathname.replace(/\/callback\/?$/i, `/${match[1]}/${segment}`);
 	return url.toString();
 }
 
@@ -108,8 +138,16 @@ export function callbackUrlNote(ctx: IExecuteFunctions, callbackUrl: string): st
 /** The token a call carries: the path's `:token` segment (the Trigger's path form), else `?token=`. */
 export function tokenOfCall(ctx: IWebhookFunctions): unknown {
 	const params = ctx.getParamsData() as IDataObject;
-	if (typeof params.token === 'string' && params.token !== '') return params.token;
+	if (typeof params.token === 'string' && params.token !== '') {
+		return splitTokenSegment(params.token).token;
+	}
 	return (ctx.getQueryData() as IDataObject).token;
+}
+
+/** The reference a call's path token segment carries, or `null`. Trusted only once the token matched. */
+export function referenceOfCall(ctx: IWebhookFunctions): string | null {
+	const params = ctx.getParamsData() as IDataObject;
+	return typeof params.token === 'string' ? splitTokenSegment(params.token).reference : null;
 }
 
 export function tokensMatch(given: unknown, expected: string): boolean {

@@ -3,6 +3,7 @@ import {
 	NodeOperationError,
 	sleep,
 	UserError,
+	type IBinaryData,
 	type IBinaryKeyData,
 	type IDisplayOptions,
 	type IExecuteFunctions,
@@ -190,11 +191,31 @@ export async function downloadResults(
 	settings: DownloadSettings,
 	itemIndex: number,
 	signal?: AbortSignal,
-	/** Milliseconds all files may take together (a webhook must answer its caller in time); none by default. */
 	budgetMs = Infinity,
 ): Promise<IBinaryKeyData> {
+	const downloaded = await downloadResultFiles(ctx, job, settings, itemIndex, signal, budgetMs);
+	return Object.fromEntries(downloaded.map(({ key, data }) => [key, data] as const));
+}
+
+export interface DownloadedFile {
+	/** The binary field it would take in a one-item-per-job output. */
+	key: string;
+	file: ResultFile;
+	data: IBinaryData;
+}
+
+/** Downloads the files the settings ask for, in order, each with the result file it came from. */
+export async function downloadResultFiles(
+	ctx: LegnextContext,
+	job: LegnextJob,
+	settings: DownloadSettings,
+	itemIndex: number,
+	signal?: AbortSignal,
+	/** Milliseconds all files may take together (a webhook must answer its caller in time); none by default. */
+	budgetMs = Infinity,
+): Promise<DownloadedFile[]> {
 	const deadline = Date.now() + budgetMs;
-	if (settings.mode === 'none') return {};
+	if (settings.mode === 'none') return [];
 	const files = resultFiles(job);
 	let chosen: Array<{ key: string; file: ResultFile }>;
 	if (settings.mode === 'one') {
@@ -239,11 +260,12 @@ export async function downloadResults(
 		}));
 	}
 
-	const binary: IBinaryKeyData = {};
+	const downloaded: DownloadedFile[] = [];
 	for (const { key, file } of chosen) {
-		binary[key] = await downloadFile(ctx, job.jobId, file, itemIndex, signal, deadline);
+		const data = await downloadFile(ctx, job.jobId, file, itemIndex, signal, deadline);
+		downloaded.push({ key, file, data });
 	}
-	return binary;
+	return downloaded;
 }
 
 /**

@@ -230,7 +230,12 @@ function resultFields(job: LegnextJob): IDataObject {
  * the long API answer does not hide them. Result fields depend on the job's type, not on its status, so every
  * item of one operation has the same fields.
  */
-export function toJobItem(job: LegnextJob, wait: IDataObject = {}): IDataObject {
+/** `creditsEstimated`: the node's estimate for a job it submitted (left out when `undefined`). */
+export function toJobItem(
+	job: LegnextJob,
+	wait: IDataObject = {},
+	creditsEstimated?: number | null,
+): IDataObject {
 	return {
 		jobId: job.jobId,
 		status: job.status,
@@ -239,6 +244,7 @@ export function toJobItem(job: LegnextJob, wait: IDataObject = {}): IDataObject 
 		seed: job.seed,
 		creditsUsed: job.creditsUsed,
 		creditsReserved: job.creditsFrozen,
+		...(creditsEstimated === undefined ? {} : { creditsEstimated }),
 		error: job.errorMessage,
 		errorCode: job.errorCode,
 		createdAt: job.createdAt,

@@ -78,6 +78,15 @@ export class InputChecker {
 		return n;
 	}
 
+	/** A switch; an expression must give true or false. */
+	boolean(name: string, field: string): boolean {
+		const value = this.ctx.getNodeParameter(name, this.itemIndex, false) as unknown;
+		if (typeof value !== 'boolean') {
+			this.fail(field, `must be true or false, got ${describeValue(value)}`);
+		}
+		return value;
+	}
+
 	/** An http(s) URL, or '' when optional and left empty. */
 	url(name: string, field: string, required: boolean): string {
 		const value = this.text(name, field);

@@ -20,6 +20,7 @@ import {
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
 import { resumeWorkflow } from '../helpers/workflow';
+import { creditsFor, type PricedOperation } from '../../nodes/shared/credits';
 import { parseJob, toJobItem } from '../../nodes/shared/job';
 
 const API = 'http://legnext.test';
@@ -224,7 +225,10 @@ describe('request bodies and output, without waiting', () => {
 			expect(result.status).toBe('success');
 			submit.check();
 			const [item] = result.outputOf(VIDEO_NODE);
-			expect(item.json).toEqual(toJobItem(parseJob(reply)));
+			// The estimate comes from the credit table: the upscale type picks its price.
+			const operation = `image:${String(parameters.operation)}` as PricedOperation;
+			const estimate = creditsFor(operation, Number(parameters.upscaleType ?? 0))[0];
+			expect(item.json).toEqual(toJobItem(parseJob(reply), { reference: null }, estimate));
 			expect(item.pairedItem).toEqual({ item: 0 });
 			expect(item.binary).toBeUndefined();
 		});

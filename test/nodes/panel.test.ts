@@ -57,8 +57,11 @@ describe('Wait Strategy in the panel', () => {
 		expect(shown).not.toContain('pauseNotice');
 		expect(shown).not.toContain('pauseCallbackConflictNotice');
 		expect(visibleOptions({ ...create, waitStrategy: 'poll' })).toEqual([
+			'keepBalanceAbove',
 			'maxConcurrentJobs',
+			'maxCreditsPerExecution',
 			'maxPollIntervalSeconds',
+			'splitIntoItems',
 			'timeoutMinutes',
 		]);
 	});
@@ -69,7 +72,10 @@ describe('Wait Strategy in the panel', () => {
 		expect(shown).not.toContain('pollNotice');
 		expect(shown).not.toContain('pauseCallbackConflictNotice');
 		expect(visibleOptions({ ...create, waitStrategy: 'pause' })).toEqual([
+			'keepBalanceAbove',
 			'maxConcurrentJobs',
+			'maxCreditsPerExecution',
+			'splitIntoItems',
 			'timeoutMinutes',
 		]);
 	});

@@ -117,7 +117,7 @@ function expectFired(out: WebhookRunResult, job: IDataObject): INodeExecutionDat
 	expect(out.workflowData).toHaveLength(1);
 	expect(out.workflowData?.[0]).toHaveLength(1);
 	const item = out.workflowData![0][0];
-	expect(item.json).toEqual(toJobItem(parseJob(job)));
+	expect(item.json).toEqual(toJobItem(parseJob(job), { reference: null }));
 	return item;
 }
 
@@ -874,7 +874,7 @@ describe('in a workflow', () => {
 			{ jobId: JOB_ID, status: 'completed', file: `${JOB_ID}_1.mp4`, videos: 4 },
 		]);
 		const [triggerItem] = result.outputOf(TRIGGER);
-		expect(triggerItem.json).toEqual(toJobItem(parseJob(api)));
+		expect(triggerItem.json).toEqual(toJobItem(parseJob(api), { reference: null }));
 		expect((await result.binaryBuffer(triggerItem)).equals(bytes)).toBe(true);
 		expect(everythingVisible(result.run)).not.toContain(SENTINEL_KEY);
 	});

@@ -149,7 +149,11 @@ describe('request bodies and output, without waiting', () => {
 			expect(result.status).toBe('success');
 			submit.check();
 			const [item] = result.outputOf(VIDEO_NODE);
-			expect(item.json).toEqual(toJobItem(parseJob(reply)));
+			// From the credit table: create by its quality; extend, whose source is read only for a budget, at the higher price.
+			const estimate = { create: Number(parameters.quality ?? 0) === 1 ? 1536 : 480, extend: 1536 }[
+				String(parameters.operation)
+			];
+			expect(item.json).toEqual(toJobItem(parseJob(reply), { reference: null }, estimate ?? 480));
 			expect(item.pairedItem).toEqual({ item: 0 });
 			expect(item.binary).toBeUndefined();
 		});

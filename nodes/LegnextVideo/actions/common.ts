@@ -5,7 +5,9 @@ import {
 	type DownloadMode,
 	type DownloadSettings,
 } from '../../shared/download';
+import { MAX_REFERENCE_LENGTH } from '../../shared/callback';
 import { InputChecker } from '../../shared/validation';
+import type { ItemCost } from './budget';
 import { submitAndComplete, type SubmitRequest } from './jobRunner';
 
 /** Parameters shared by several operations, and the code that reads them. */
@@ -18,15 +20,24 @@ export interface RunControl {
 	submitted(jobId: string): void;
 	/** Why pause mode is not possible in this run (several items, AI tool call), or `null` when it is. */
 	pauseUnavailable: string | null;
+	/** The item's estimated credits (budget guard), shown as `creditsEstimated`; `null` for free operations. */
+	creditsEstimated: number | null;
 }
 
 /** What an operation's `plan` returns: the item's checked inputs, ready to run. Nothing is sent before it runs. */
-export type ItemRun = (control: RunControl) => Promise<INodeExecutionData>;
+/** One output item per job, or (Split Into Items) one per downloaded file. */
+export type ItemRun = ((
+	control: RunControl,
+) => Promise<INodeExecutionData | INodeExecutionData[]>) & {
+	/** Submit operations: what the item may cost, for the budget guard. */
+	cost?: ItemCost;
+};
 
 /** The parameters every submit operation ends with: callback URL, waiting, downloads and options. */
 export function submitProperties(files: ResultFiles = 'results'): INodeProperties[] {
 	return [
 		callbackUrlProperty,
+		referenceProperty,
 		...waitProperties(true, files),
 		waitStrategyProperty,
 		...waitStrategyNotices,
@@ -42,9 +53,20 @@ export function planSubmit(
 	request: SubmitRequest,
 ): ItemRun {
 	const callback = check.callbackUrl('callbackUrl', 'Callback URL');
-	const submit = callback === '' ? request : { ...request, body: { ...request.body, callback } };
+	const reference = check.text('reference', 'Reference');
+	if (reference.length > MAX_REFERENCE_LENGTH) {
+		check.fail(
+			'Reference',
+			`is ${reference.length} characters long, at most ${MAX_REFERENCE_LENGTH}`,
+		);
+	}
+	const body = callback === '' ? request.body : { ...request.body, callback };
+	const submit = { ...request, body, reference };
 	const settings = readJobSettings(ctx, itemIndex);
-	return async (control) => await submitAndComplete(ctx, submit, settings, itemIndex, control);
+	const run: ItemRun = async (control) =>
+		await submitAndComplete(ctx, submit, settings, itemIndex, control);
+	run.cost = { prices: request.creditsNeeded, sourceJobId: request.creditsSourceJobId };
+	return run;
 }
 
 export interface OperationModule {
@@ -60,6 +82,8 @@ export interface JobSettings {
 	/** Wait Strategy "Pause Until Callback" was chosen. */
 	pause: boolean;
 	download: DownloadSettings;
+	/** Split Into Items: one output item per downloaded file. */
+	split: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MINUTES = 20;
@@ -74,6 +98,16 @@ export const callbackUrlProperty: INodeProperties = {
 	placeholder: 'https://your-n8n.example.com/webhook/...',
 	description:
 		'Optional URL Legnext POSTs the finished job to, e.g. the Production URL of a Legnext Video Trigger node. Leave empty for none.',
+};
+
+export const referenceProperty: INodeProperties = {
+	displayName: 'Reference',
+	name: 'reference',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. {{ $json.rowId }}',
+	description:
+		'Optional text up to 256 characters (a sheet row ID, a post ID) that comes out of this node and, with a Legnext Video Trigger URL as Callback URL, out of the trigger as "reference". It travels in the callback URL, covered by its token.',
 };
 
 /** Submit operations only: Get Job has no job to hand a callback to. */
@@ -179,6 +213,17 @@ export const waitOptionsProperty: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Keep Balance Above',
+			name: 'keepBalanceAbove',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description:
+				'Credits to keep in your Legnext balance. Before the first submit the node reads the balance (free) and refuses the items whose estimated cost would take it below this. 0 = no floor.',
+			// Get Job is free.
+			displayOptions: { hide: { '/resource': ['job'] } },
+		},
+		{
 			displayName: 'Max Concurrent Jobs',
 			name: 'maxConcurrentJobs',
 			type: 'number',
@@ -186,6 +231,17 @@ export const waitOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: 100 },
 			description:
 				'How many items are submitted and awaited at once. Legnext runs 6 jobs at a time on standard accounts.',
+		},
+		{
+			displayName: 'Max Credits per Execution',
+			name: 'maxCreditsPerExecution',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description:
+				"Most credits this node may spend in one execution (all its items and runs), by Legnext's credit table (e.g. 480 per 480p video). Items that would go past it are refused before anything is sent. 0 = no limit.",
+			// Get Job is free.
+			displayOptions: { hide: { '/resource': ['job'] } },
 		},
 		{
 			displayName: 'Max Poll Interval (Seconds)',
@@ -197,6 +253,14 @@ export const waitOptionsProperty: INodeProperties = {
 				'Longest gap between two status reads while waiting. Reads start a second apart and grow to this.',
 			// Pause mode sends no reads.
 			displayOptions: { hide: { '/waitStrategy': ['pause'] } },
+		},
+		{
+			displayName: 'Split Into Items',
+			name: 'splitIntoItems',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to output one item per downloaded file (binary in the field named above, with its URL, its number and the job ID), ready for an upload node without Split Out. Off: one item per job.',
 		},
 		{
 			displayName: 'Timeout (Minutes)',
@@ -247,6 +311,7 @@ export function readJobSettings(ctx: IExecuteFunctions, itemIndex: number): JobS
 		timeoutMs: timeoutMinutes * 60_000,
 		maxPollIntervalMs: maxPollSeconds * 1000,
 		pause,
+		split: check.boolean('options.splitIntoItems', 'Split Into Items'),
 		download: {
 			mode,
 			resultNumber: mode === 'one' ? check.resultNumber('downloadNumber', 'Result to Download') : 0,

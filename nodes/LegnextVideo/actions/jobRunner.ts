@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { callbackUrlNote, withTriggerToken } from '../../shared/callback';
-import { downloadResults } from '../../shared/download';
+import { downloadResultFiles } from '../../shared/download';
 import { isFinished, parseJob, toJobItem, type LegnextJob } from '../../shared/job';
 import { pauseUntilCallback, resumeCallbackUrl } from '../../shared/pause';
 import { legnextRequest, mayHaveCreatedJob } from '../../shared/transport';
@@ -22,6 +22,10 @@ export interface SubmitRequest {
 	body: IDataObject;
 	/** For the "not enough credits" message: the price, or every price the call may have (from `creditsFor`). */
 	creditsNeeded: number[];
+	/** Extend: the source job, whose cost tells this call's (read for the budget guard). */
+	creditsSourceJobId?: string;
+	/** The item's Reference: in the output, and in a Trigger Callback URL's token segment. */
+	reference?: string;
 	/**
 	 * A body field whose name the sources dispute: when Legnext answers 400/422 naming either name, the
 	 * submit is sent once more with the field renamed (a refused request creates no job and costs nothing).
@@ -126,8 +130,12 @@ export async function completeJobItem(
 	settings: JobSettings,
 	itemIndex: number,
 	signal: AbortSignal | undefined,
-	{ failOnJobError = true, wait = {} }: { failOnJobError?: boolean; wait?: IDataObject } = {},
-): Promise<INodeExecutionData> {
+	{
+		failOnJobError = true,
+		wait = {},
+		creditsEstimated,
+	}: { failOnJobError?: boolean; wait?: IDataObject; creditsEstimated?: number | null } = {},
+): Promise<INodeExecutionData | INodeExecutionData[]> {
 	let current = job;
 	if (settings.wait && !isFinished(current)) {
 		current = await pollUntilFinished(ctx, current.jobId, {
@@ -138,11 +146,25 @@ export async function completeJobItem(
 		});
 	}
 	if (failOnJobError) assertCompleted(ctx, current, itemIndex);
-	const item: INodeExecutionData = { json: toJobItem(current, wait) };
-	if (current.status === 'completed' && settings.download.mode !== 'none') {
-		item.binary = await downloadResults(ctx, current, settings.download, itemIndex, signal);
+	const json = toJobItem(current, wait, creditsEstimated);
+	if (current.status !== 'completed' || settings.download.mode === 'none') return { json };
+	const files = await downloadResultFiles(ctx, current, settings.download, itemIndex, signal);
+	if (!settings.split) {
+		return { json, binary: Object.fromEntries(files.map(({ key, data }) => [key, data])) };
 	}
-	return item;
+	// Split Into Items: one item per file, each in the one binary field an upload node reads.
+	return files.map(({ file, data }) => ({
+		json: {
+			jobId: current.jobId,
+			fileNumber: file.number < 0 ? 'grid' : file.number,
+			fileUrl: file.url,
+			fileCount: files.length,
+			taskType: current.taskType,
+			status: current.status,
+			...(creditsEstimated === undefined ? {} : { creditsEstimated }),
+		},
+		binary: { [settings.download.binaryProperty]: data },
+	}));
 }
 
 export async function submitAndComplete(
@@ -151,24 +173,33 @@ export async function submitAndComplete(
 	settings: JobSettings,
 	itemIndex: number,
 	control: RunControl,
-): Promise<INodeExecutionData> {
+): Promise<INodeExecutionData | INodeExecutionData[]> {
 	if (settings.pause && control.pauseUnavailable === null) {
 		const body = { ...request.body, callback: await resumeCallbackUrl(ctx) };
 		const job = await submitJob(ctx, { ...request, body }, itemIndex, control);
 		await pauseUntilCallback(ctx, job, settings.timeoutMs);
 		// n8n replaces this with what webhook() returns when Legnext calls back.
-		return { json: toJobItem(job, { waitMode: 'pause' }) };
+		return { json: toJobItem(job, { waitMode: 'pause' }, control.creditsEstimated) };
 	}
 	const callback = request.body.callback;
 	const submit =
 		typeof callback === 'string'
-			? { ...request, body: { ...request.body, callback: await withTriggerToken(ctx, callback) } }
+			? {
+					...request,
+					body: {
+						...request.body,
+						callback: await withTriggerToken(ctx, callback, request.reference),
+					},
+				}
 			: request;
 	const job = await submitJob(ctx, submit, itemIndex, control);
-	const wait: IDataObject = {};
+	const wait: IDataObject = { reference: request.reference || null };
 	if (settings.wait) wait.waitMode = 'poll';
 	if (settings.wait && settings.pause) wait.waitNote = control.pauseUnavailable;
 	const callbackNote = typeof callback === 'string' ? callbackUrlNote(ctx, callback) : null;
 	if (callbackNote !== null) wait.callbackNote = callbackNote;
-	return await completeJobItem(ctx, job, settings, itemIndex, control.signal, { wait });
+	return await completeJobItem(ctx, job, settings, itemIndex, control.signal, {
+		wait,
+		creditsEstimated: control.creditsEstimated,
+	});
 }

@@ -8,9 +8,19 @@ import {
 import { settleConcurrently } from '../../shared/concurrency';
 import { pauseUnavailableReason } from '../../shared/pause';
 import * as account from './account';
+import {
+	applyBudget,
+	estimateCredits,
+	isGuarding,
+	readAvailableCredits,
+	readBudget,
+	recordSpend,
+	spentInExecution,
+} from './budget';
 import { readMaxConcurrentJobs, type ItemRun, type OperationModule } from './common';
 import * as image from './image';
 import * as job from './job';
+import { toToolResult } from './toolResult';
 import * as video from './video';
 
 const resources: Record<string, Record<string, OperationModule>> = {
@@ -44,17 +54,34 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	}
 	const continueOnFail = this.continueOnFail();
 
-	const runs = items.map((_, itemIndex) => planItem(this, module, itemIndex));
-	const invalid = runs.find((run): run is Error => run instanceof Error);
+	const planned = items.map((_, itemIndex) => planItem(this, module, itemIndex));
+	const invalid = planned.find((run): run is Error => run instanceof Error);
 	if (invalid && !continueOnFail) throw invalid;
 
 	const stop = new AbortController();
 	const cancelSignal = this.getExecutionCancelSignal();
 	if (cancelSignal?.aborted) stop.abort();
 	cancelSignal?.addEventListener('abort', () => stop.abort(), { once: true });
+
+	// The budget guard decides, before any submit, which items may run.
+	const budget = readBudget(this);
+	const estimates = await estimateItems(this, planned, isGuarding(budget), stop.signal);
+	const refusals = isGuarding(budget)
+		? applyBudget(
+				this,
+				budget,
+				estimates,
+				spentInExecution(this),
+				budget.balanceFloor === null ? null : await readAvailableCredits(this, stop.signal),
+			)
+		: [];
+	const runs = planned.map((run, itemIndex) => refusals[itemIndex] ?? run);
+	const refused = refusals.find((refusal) => refusal !== null);
+	if (refused && !continueOnFail) throw refused;
 	const submitted: SubmittedJob[] = [];
 	const pauseUnavailable = pauseUnavailableReason(this, items.length);
 	let firstFailure: { itemIndex: number; error: unknown } | undefined;
+	const secondsTaken: number[] = [];
 
 	const settled = await settleConcurrently(
 		runs,
@@ -66,14 +93,21 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 					itemIndex,
 				});
 			}
+			const creditsEstimated = estimates[itemIndex];
+			const started = Date.now();
 			const outcome = await run({
 				signal: stop.signal,
-				submitted: (jobId) => submitted.push({ itemIndex, jobId }),
+				submitted: (jobId) => {
+					submitted.push({ itemIndex, jobId });
+					if (creditsEstimated !== null) recordSpend(this, jobId, creditsEstimated);
+				},
 				pauseUnavailable,
+				creditsEstimated,
 			}).then(
 				(value) => ({ ok: true as const, value }),
 				(error: unknown) => ({ ok: false as const, error }),
 			);
+			secondsTaken[itemIndex] = (Date.now() - started) / 1000;
 			if (outcome.ok) return outcome.value;
 			if (!continueOnFail && !firstFailure) {
 				firstFailure = { itemIndex, error: outcome.error };
@@ -84,10 +118,39 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	);
 
 	if (firstFailure) throw withSubmittedJobs(firstFailure.error, firstFailure.itemIndex, submitted);
-	return settled.map((result, itemIndex) =>
+	// An item gives one output item, or one per file with Split Into Items; each pairs with its input.
+	const output = settled.flatMap((result, itemIndex) =>
 		result.status === 'fulfilled'
-			? { ...result.value, pairedItem: { item: itemIndex } }
-			: { json: errorJson(result.reason), pairedItem: { item: itemIndex } },
+			? [result.value].flat().map((out) => ({ ...out, pairedItem: { item: itemIndex } }))
+			: [{ json: errorJson(result.reason), pairedItem: { item: itemIndex } }],
+	);
+	// An AI agent's tool call gets compact JSON without binary data.
+	// n8n 1.x contexts have no isToolExecution (wt16's fallback covers pause mode; the lead merges both).
+	if (typeof this.isToolExecution !== 'function' || !this.isToolExecution()) return output;
+	return output.map((item) =>
+		toToolResult(item, secondsTaken[(item.pairedItem as { item: number }).item] ?? 0),
+	);
+}
+
+/** Each item's estimated credits (`null` for free operations and items that failed their checks). */
+async function estimateItems(
+	ctx: IExecuteFunctions,
+	runs: Array<ItemRun | Error>,
+	readSources: boolean,
+	signal: AbortSignal,
+): Promise<Array<number | null>> {
+	const bySource = new Map<string, Promise<number>>();
+	return await Promise.all(
+		runs.map(async (run, itemIndex) => {
+			if (run instanceof Error || run.cost === undefined) return null;
+			const { cost } = run;
+			// Items extending the same job read it once.
+			const key = cost.sourceJobId ?? `item:${itemIndex}`;
+			if (!bySource.has(key)) {
+				bySource.set(key, estimateCredits(ctx, cost, itemIndex, signal, readSources));
+			}
+			return await (bySource.get(key) as Promise<number>);
+		}),
 	);
 }
 

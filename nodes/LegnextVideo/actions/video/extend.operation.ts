@@ -44,5 +44,6 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 		path: '/api/v1/extend-video',
 		body,
 		creditsNeeded: creditsFor('video:extend'),
+		creditsSourceJobId: body.jobId as string,
 	});
 }
