@@ -32,7 +32,7 @@ export async function resumeCallbackUrl(ctx: IExecuteFunctions): Promise<string>
  * Whether the node runs as an AI agent's tool. n8n 1.x has no `isToolExecution` (it came with 2.0);
  * there the tool variant is the only sign: its type name ends in "Tool" (e.g. `legnextVideoTool`).
  */
-function isToolCall(ctx: IExecuteFunctions): boolean {
+export function isToolCall(ctx: IExecuteFunctions): boolean {
 	if (typeof ctx.isToolExecution === 'function') return ctx.isToolExecution();
 	return ctx.getNode().type.endsWith('Tool');
 }

@@ -6,7 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import { settleConcurrently } from '../../shared/concurrency';
-import { pauseUnavailableReason } from '../../shared/pause';
+import { isToolCall, pauseUnavailableReason } from '../../shared/pause';
 import * as account from './account';
 import {
 	applyBudget,
@@ -125,8 +125,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			: [{ json: errorJson(result.reason), pairedItem: { item: itemIndex } }],
 	);
 	// An AI agent's tool call gets compact JSON without binary data.
-	// n8n 1.x contexts have no isToolExecution (wt16's fallback covers pause mode; the lead merges both).
-	if (typeof this.isToolExecution !== 'function' || !this.isToolExecution()) return output;
+	if (!isToolCall(this)) return output;
 	return output.map((item) =>
 		toToolResult(item, secondsTaken[(item.pairedItem as { item: number }).item] ?? 0),
 	);
