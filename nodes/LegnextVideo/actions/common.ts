@@ -5,6 +5,7 @@ import {
 	type DownloadMode,
 	type DownloadSettings,
 } from '../../shared/download';
+import type { LegnextJob } from '../../shared/job';
 import { InputChecker } from '../../shared/validation';
 import { submitAndComplete, type SubmitRequest } from './jobRunner';
 
@@ -16,8 +17,12 @@ export interface RunControl {
 	signal: AbortSignal;
 	/** Called once a job was accepted (and paid), so the node can name it if the run stops early. */
 	submitted(jobId: string): void;
-	/** Why pause mode is not possible in this run (several items, AI tool call), or `null` when it is. */
+	/** Why pause mode is not possible in this run (more items than Max Concurrent Jobs, AI tool call), or `null`. */
 	pauseUnavailable: string | null;
+	/** How many items the node runs: with more than one, each job's resume URL names its item. */
+	itemCount: number;
+	/** Pause mode: the job was submitted with the resume URL; the router pauses once every item has run. */
+	awaitCallback(job: LegnextJob, timeoutMs: number): void;
 }
 
 /** What an operation's `plan` returns: the item's checked inputs, ready to run. Nothing is sent before it runs. */

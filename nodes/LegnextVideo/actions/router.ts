@@ -6,7 +6,8 @@ import {
 } from 'n8n-workflow';
 
 import { settleConcurrently } from '../../shared/concurrency';
-import { pauseUnavailableReason } from '../../shared/pause';
+import type { LegnextJob } from '../../shared/job';
+import { pauseUnavailableReason, pauseUntilCallbacks } from '../../shared/pause';
 import * as account from './account';
 import { readMaxConcurrentJobs, type ItemRun, type OperationModule } from './common';
 import * as image from './image';
@@ -53,42 +54,49 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	if (cancelSignal?.aborted) stop.abort();
 	cancelSignal?.addEventListener('abort', () => stop.abort(), { once: true });
 	const submitted: SubmittedJob[] = [];
-	const pauseUnavailable = pauseUnavailableReason(this, items.length);
+	const maxConcurrentJobs = readMaxConcurrentJobs(this);
+	const pauseUnavailable = pauseUnavailableReason(this, items.length, maxConcurrentJobs);
+	const awaited = new Map<number, LegnextJob>();
+	let pauseTimeoutMs = 0;
 	let firstFailure: { itemIndex: number; error: unknown } | undefined;
 
-	const settled = await settleConcurrently(
-		runs,
-		readMaxConcurrentJobs(this),
-		async (run, itemIndex) => {
-			if (run instanceof Error) throw run;
-			if (stop.signal.aborted) {
-				throw new NodeOperationError(this.getNode(), 'Not started: the run was stopped', {
-					itemIndex,
-				});
-			}
-			const outcome = await run({
-				signal: stop.signal,
-				submitted: (jobId) => submitted.push({ itemIndex, jobId }),
-				pauseUnavailable,
-			}).then(
-				(value) => ({ ok: true as const, value }),
-				(error: unknown) => ({ ok: false as const, error }),
-			);
-			if (outcome.ok) return outcome.value;
-			if (!continueOnFail && !firstFailure) {
-				firstFailure = { itemIndex, error: outcome.error };
-				stop.abort();
-			}
-			throw outcome.error;
-		},
-	);
+	const settled = await settleConcurrently(runs, maxConcurrentJobs, async (run, itemIndex) => {
+		if (run instanceof Error) throw run;
+		if (stop.signal.aborted) {
+			throw new NodeOperationError(this.getNode(), 'Not started: the run was stopped', {
+				itemIndex,
+			});
+		}
+		const outcome = await run({
+			signal: stop.signal,
+			submitted: (jobId) => submitted.push({ itemIndex, jobId }),
+			pauseUnavailable,
+			itemCount: items.length,
+			awaitCallback: (job, timeoutMs) => {
+				awaited.set(itemIndex, job);
+				pauseTimeoutMs = Math.max(pauseTimeoutMs, timeoutMs);
+			},
+		}).then(
+			(value) => ({ ok: true as const, value }),
+			(error: unknown) => ({ ok: false as const, error }),
+		);
+		if (outcome.ok) return outcome.value;
+		if (!continueOnFail && !firstFailure) {
+			firstFailure = { itemIndex, error: outcome.error };
+			stop.abort();
+		}
+		throw outcome.error;
+	});
 
 	if (firstFailure) throw withSubmittedJobs(firstFailure.error, firstFailure.itemIndex, submitted);
-	return settled.map((result, itemIndex) =>
+	const output = settled.map((result, itemIndex) =>
 		result.status === 'fulfilled'
 			? { ...result.value, pairedItem: { item: itemIndex } }
 			: { json: errorJson(result.reason), pairedItem: { item: itemIndex } },
 	);
+	// Pause mode: one wait for every job, once all are submitted.
+	if (awaited.size > 0) return await pauseUntilCallbacks(this, output, awaited, pauseTimeoutMs);
+	return output;
 }
 
 function planItem(
