@@ -116,7 +116,7 @@ const waitStrategyNotices: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Pause: the execution is saved and stops here (no worker held, no reads, it survives an n8n restart). Legnext calls this n8n back when the job finishes; the call is checked with the API and the run continues from this node. Needs n8n reachable from the internet (N8N_WEBHOOK_URL). Only for one item outside AI tool use: otherwise the node polls and says why in "waitNote". At the Timeout the run continues with callbackReceived: false and the job ID.',
+			'Pause: the execution is saved and stops here (no worker held, no reads, it survives an n8n restart). Legnext calls this n8n back when the job finishes; the call is checked with the API and the run continues from this node. Needs n8n reachable from the internet (N8N_WEBHOOK_URL). Works for up to Max Concurrent Jobs items (each job calls back, the run continues once all have finished), outside AI tool use: otherwise the node polls and says why in "waitNote". At the Timeout the run continues with callbackReceived: false and the job ID.',
 		name: 'pauseNotice',
 		type: 'notice',
 		default: '',
