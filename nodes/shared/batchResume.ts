@@ -47,10 +47,24 @@ export async function stillRendering(
 	const active = await activeJobIds(ctx);
 	const listed = [...others.values()].filter((jobId) => active?.has(jobId) === true).length;
 	if (listed > 0) return { rendering: listed, finished: new Map() };
+	if (active !== null) {
+		// The list shows none of them: read them together, for their results.
+		const read = await Promise.all(
+			[...others].map(async ([itemIndex, jobId]) => {
+				const job = await readJob(ctx, jobId, itemIndex, undefined, READ_ATTEMPTS);
+				return [itemIndex, job] as const;
+			}),
+		);
+		const unfinished = read.filter(([, job]) => !isFinished(job)).length;
+		// Not listed yet not finished: the list lags, so this call is not the last one.
+		return unfinished > 0
+			? { rendering: unfinished, finished: new Map() }
+			: { rendering: 0, finished: new Map(read) };
+	}
 	const finished = new Map<number, LegnextJob>();
 	for (const [itemIndex, jobId] of others) {
 		const job = await readJob(ctx, jobId, itemIndex, undefined, READ_ATTEMPTS);
-		// Not listed yet not finished (the list lags, or could not be read): this call is not the last one.
+		// Without the list, stop at the first unfinished job: this call is not the last one.
 		if (!isFinished(job)) return { rendering: others.size - finished.size, finished: new Map() };
 		finished.set(itemIndex, job);
 	}

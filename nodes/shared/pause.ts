@@ -112,6 +112,26 @@ export async function pauseUntilCallbacks(
 	return stored;
 }
 
+/** How long after a job's end its callback is taken to be still on its way (racing this one). */
+const CALLBACK_RACE_MS = 30_000;
+
+/**
+ * Whether another job of the batch ended after the called one, so recently that its callback is on its way:
+ * then that callback resumes the run. When the jobs end together, every callback finds all of them finished;
+ * n8n would resume once anyway, but each would read and download the whole batch for nothing.
+ */
+function laterCallbackResumes(finished: Map<number, LegnextJob>, calledIndex: number): boolean {
+	const endOf = (job: LegnextJob | undefined) => Date.parse(job?.endedAt ?? '');
+	const calledEnd = endOf(finished.get(calledIndex));
+	if (Number.isNaN(calledEnd)) return false;
+	return [...finished].some(([itemIndex, job]) => {
+		const end = endOf(job);
+		if (Number.isNaN(end) || itemIndex === calledIndex) return false;
+		const later = end > calledEnd || (end === calledEnd && itemIndex > calledIndex);
+		return later && Date.now() - end < CALLBACK_RACE_MS;
+	});
+}
+
 /** The items stored when the node paused: n8n hands them to webhook() as the node's input. */
 function storedItems(ctx: IWebhookFunctions): INodeExecutionData[] {
 	const items = ctx.evaluateExpression('{{ $input.all() }}', 0);
@@ -163,6 +183,13 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 			);
 		}
 		for (const [itemIndex, otherJob] of check.finished) finished.set(itemIndex, otherJob);
+		if (laterCallbackResumes(finished, calledIndex)) {
+			return rejectCall(
+				ctx,
+				200,
+				`Job ${job.jobId} noted; the callback of the job that ended last resumes the run`,
+			);
+		}
 	}
 
 	const settings = readDownloadSettings((name, fallback) => ctx.getNodeParameter(name, fallback));

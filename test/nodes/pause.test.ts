@@ -419,6 +419,49 @@ describe('a batch in pause mode', () => {
 		]);
 	});
 
+	it('when jobs end together, only the callback of the job that ended last resumes (no repeated downloads)', async () => {
+		const { waiting, callbacks } = await startBatch();
+		const endedAgo = (ms: number) => new Date(Date.now() - ms).toISOString();
+		const ends = [endedAgo(300), endedAgo(100), endedAgo(200)];
+		const racing = (n: number) =>
+			completedJob([`${CDN}/b/${n}.mp4`], {
+				job_id: BATCH_IDS[n],
+				meta: {
+					created_at: endedAgo(9000),
+					started_at: endedAgo(8000),
+					ended_at: ends[n],
+					usage: {},
+				},
+			});
+		nock(API)
+			.persist()
+			.get(/\/api\/v1\/job\/.*/)
+			.reply((uri) => [200, racing(BATCH_IDS.indexOf(uri.split('/').pop() as string))]);
+		nock(API).persist().get('/api/account/active_tasks').reply(200, { total_active: 0, tasks: [] });
+		let downloads = 0;
+		BATCH_IDS.forEach((_, n) =>
+			nock(CDN)
+				.persist()
+				.get(`/b/${n}.mp4`)
+				.reply(() => {
+					downloads++;
+					return [200, batchVideos[n]];
+				}),
+		);
+		for (const n of [0, 2]) {
+			const early = await resumeWorkflow(waiting, callbackRequest(callbacks[n], racing(n)));
+			expect(early.result).toBeUndefined();
+			expect(early.webhook.response.body).toMatchObject({
+				ok: true,
+				ignored: expect.stringMatching(/the job that ended last resumes/),
+			});
+		}
+		expect(downloads).toBe(0);
+		const last = await resumeWorkflow(waiting, callbackRequest(callbacks[1], racing(1)));
+		expect(last.result?.status).toBe('success');
+		expect(downloads).toBe(3);
+	});
+
 	it('a job the list no longer shows but the API still renders does not resume the run', async () => {
 		const { waiting, callbacks } = await startBatch();
 		const finished = new Set([BATCH_IDS[0], BATCH_IDS[2]]);
