@@ -75,6 +75,12 @@ function rows(results) {
 		'report',
 	);
 	add(
+		`5. Overhead: ${s.overheadItems} items, job done at once: node time per item`,
+		fmt.ms1(get(f, 'overhead.msPerItem')),
+		fmt.ms1(get(b, 'overhead.msPerItem')),
+		'report',
+	);
+	add(
 		'6. Batch of 6 in pause mode: wall / floor (one job time)',
 		fmt.ratio(get(f, 'batchPause.pause.wallPerFloor')),
 		fmt.ratio(get(b, 'batchPause.loop.wallPerFloor')),
@@ -94,12 +100,6 @@ function rows(results) {
 		fmt.count(get(b, 'batchPause.loop.readsWhileRunning')),
 		'0 (pause)',
 		get(f, 'batchPause.pause.readsWhileRunning') === 0,
-	);
-	add(
-		`5. Overhead: ${s.overheadItems} items, job done at once: node time per item`,
-		fmt.ms1(get(f, 'overhead.msPerItem')),
-		fmt.ms1(get(b, 'overhead.msPerItem')),
-		'report',
 	);
 	return out;
 }
