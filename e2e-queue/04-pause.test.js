@@ -16,7 +16,7 @@ const {
 	workflow,
 	snapshotSimulator,
 	executionErrorMessage,
-	codeItems,
+	videoBatchWorkflow,
 	ms,
 } = require('../e2e/lib/legnext');
 
@@ -123,24 +123,12 @@ const BATCH = 6;
 
 /** Start -> 6 items -> Legnext Video (create, `waitStrategy`, download video 0) -> Next Node. */
 function batchWorkflow(name, waitStrategy) {
-	return workflow(name, [
-		manualTrigger(),
-		codeItems(
-			'Six Items',
-			Array.from({ length: BATCH }, (_, n) => ({ n })),
-		),
-		videoNode('Create Video', {
-			resource: 'video',
-			operation: 'create',
-			source: 'imageUrl',
-			imageUrl: IMAGE_URL,
-			prompt: '={{ "queue batch item " + $json.n }}',
-			waitStrategy,
-			download: 'one',
-			options: { timeoutMinutes: 15, maxPollIntervalSeconds: 0.5 },
-		}),
-		noOp('Next Node'),
-	]);
+	return videoBatchWorkflow(name, {
+		count: BATCH,
+		waitStrategy,
+		nextNode: 'Next Node',
+		timeoutMinutes: 15,
+	});
 }
 
 async function filesOf(execution) {

@@ -17,7 +17,7 @@ const {
 	snapshotSimulator,
 	latestJob,
 	executionErrorMessage,
-	codeItems,
+	videoBatchWorkflow,
 	ms,
 } = require('./lib/legnext');
 
@@ -62,26 +62,12 @@ const BATCH = 6;
 
 /** Start -> 6 items -> Legnext Video (create, `waitStrategy`, download video 0) -> After Resume. */
 function batchWorkflow(name, waitStrategy) {
-	return workflow(name, [
-		manualTrigger(),
-		codeItems(
-			'Six Items',
-			Array.from({ length: BATCH }, (_, n) => ({ n })),
-		),
-		videoNode('Create Video', {
-			resource: 'video',
-			operation: 'create',
-			source: 'imageUrl',
-			imageUrl: IMAGE_URL,
-			prompt: '={{ "batch item " + $json.n }}',
-			waitForCompletion: true,
-			waitStrategy,
-			download: 'one',
-			downloadNumber: 0,
-			options: { timeoutMinutes: 5, maxPollIntervalSeconds: 0.5 },
-		}),
-		noOp('After Resume'),
-	]);
+	return videoBatchWorkflow(name, {
+		count: BATCH,
+		waitStrategy,
+		nextNode: 'After Resume',
+		timeoutMinutes: 5,
+	});
 }
 
 /** Ends a simulator job and waits until its callback was answered (or failed). */
