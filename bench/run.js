@@ -7,6 +7,7 @@
 //
 //   node bench/run.js            full run (about 6 minutes once n8n is cached; needs `npm run build`)
 //   node bench/run.js --quick    short smoke run; writes to bench/tmp/ instead
+//   --only=<figure>              that figure alone (e.g. --only=batchPause), after the warm-up; to bench/tmp/
 
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -19,11 +20,14 @@ const { createSimulator } = require('../simulator');
 const wf = require('./lib/workflows');
 const m = require('./lib/measure');
 const report = require('./lib/report');
+const { timelineSvg } = require('./lib/timeline');
 
 const QUICK = process.argv.includes('--quick');
+const ONLY = (process.argv.find((arg) => arg.startsWith('--only=')) || '').slice('--only='.length);
 const BENCH_DIR = __dirname;
 const TMP_DIR = path.join(BENCH_DIR, 'tmp');
-const OUT_DIR = QUICK ? TMP_DIR : BENCH_DIR;
+// A partial run does not overwrite the committed results.
+const OUT_DIR = QUICK || ONLY ? TMP_DIR : BENCH_DIR;
 const SIM_KEY = 'sim-key';
 const OWNER = {
 	email: 'bench@example.com',
@@ -153,6 +157,7 @@ async function runFigures(env) {
 	const W = SETTINGS.baselineWaitSeconds;
 
 	const figure = async (name, fn) => {
+		if (ONLY && name !== ONLY && name !== 'warm-up') return;
 		try {
 			await fn();
 		} catch (error) {
@@ -495,6 +500,46 @@ async function runFigures(env) {
 		);
 	});
 
+	// ---- 6. A batch of 6 in pause mode beside poll mode (and the SVG timeline) --------------------
+	await figure('batchPause', async () => {
+		sim.configure({ jobMs: T });
+		const count = SETTINGS.batchLimit;
+		const runs = [
+			['Legnext Video, Wait Strategy: Poll', 'ours-b6poll', { pause: false }],
+			['Legnext Video, Wait Strategy: Pause Until Callback', 'ours-b6pause', { pause: true }],
+		];
+		const panels = [];
+		for (const [title, tag, options] of runs) {
+			log(`6. batch of ${count}, job ${T} ms: ${title}`);
+			const execution = await runOk(
+				env,
+				wf.oursWorkflow({ name: `bench ${tag}`, tag, count, download: 'one', ...options }),
+			);
+			panels.push(batchPanel(sim, env, execution, title, tag));
+		}
+		log(`6. batch of ${count}: HTTP Request + Wait ${W} s loop`);
+		const baseline = await runOk(
+			env,
+			wf.baselineBatchWorkflow({
+				...base(env),
+				name: 'bench b6 baseline',
+				tag: 'base-b6',
+				count,
+				batchSize: count,
+				waitSeconds: W,
+			}),
+		);
+		panels.push(batchPanel(sim, env, baseline, `HTTP Request + Wait ${W} s loop`, 'base-b6'));
+		const [poll, pause, loop] = panels.map((panel) => panel.summary);
+		results.figures.batchPause = { floorMs: T, poll, pause };
+		results.baseline.batchPause = { floorMs: T, loop };
+		fs.mkdirSync(OUT_DIR, { recursive: true });
+		fs.writeFileSync(path.join(OUT_DIR, 'batch-timeline.svg'), timelineSvg(panels));
+		log(
+			`   wall / floor: poll ${poll.wallPerFloor}x, pause ${pause.wallPerFloor}x, loop ${loop.wallPerFloor}x; reads while rendering: poll ${poll.readsWhileRunning}, pause ${pause.readsWhileRunning}, loop ${loop.readsWhileRunning}`,
+		);
+	});
+
 	results.simulator = {
 		requests: sim.stats().requests,
 		jobsCreated: sim.stats().jobsCreated,
@@ -512,7 +557,44 @@ const NOTES = [
 	'Figure 3: resident memory (VmRSS/VmHWM) of the main n8n process, which runs the nodes; growth = peak during the run minus the idle median before it. One unmeasured run of each workflow at full size first (an n8n grows its heap once on its first large download, whoever makes it), then measured runs alternating; the worst is reported. The HTTP Request node (4.2) also streams file responses in n8n 2.41.',
 	"Figure 4: from the simulator sending the callback (the job's ended_at; it sends in the same tick) to the start of the node after the waiting one. Our node checks the callback token and confirms the job with one API read before resuming; the baseline Wait node accepts any POST to the resume URL.",
 	'Figure 5: node execution time / items. Baseline: Submit + Get Job + IF node times (its Wait is left out).',
+	'Figure 6: a batch of 6 (Legnext runs 6 at once), so the floor is one job time; wall = first submit to the output reaching the next node; reads timed at the simulator socket. bench/batch-timeline.svg draws the three runs.',
 ];
+
+/**
+ * One batch run as a timeline panel and its figures. Wall: first submit to the output reaching Done
+ * (the node after the batch); floor: one job time (6 jobs run at once).
+ */
+function batchPanel(sim, env, execution, title, tag) {
+	const jobs = m.jobsTagged(sim, tag);
+	const output = Math.min(...m.nodeRuns(execution, { names: ['Done'] }).map((r) => r.start));
+	const perJob = m.analyseJobs(jobs, env.reads);
+	const rows = jobs.map((job, n) => {
+		const submitted = Date.parse(job.meta.created_at);
+		const ended = Date.parse(job.meta.ended_at);
+		return {
+			submitted,
+			started: Date.parse(job.meta.started_at) || submitted,
+			ended,
+			noticed: perJob[n].detectionDelayMs === null ? null : ended + perJob[n].detectionDelayMs,
+			output,
+			reads: env.reads.readsOf(job.job_id),
+		};
+	});
+	const firstSubmit = Math.min(...rows.map((r) => r.submitted));
+	const floorMs = SETTINGS.jobSeconds * 1000;
+	return {
+		title,
+		jobs: rows,
+		summary: {
+			jobs: rows.length,
+			wallMs: output - firstSubmit,
+			wallPerFloor: round2((output - firstSubmit) / floorMs),
+			readsWhileRunning: perJob.reduce((sum, j) => sum + j.readsWhileRunning, 0),
+			reads: perJob.reduce((sum, j) => sum + j.reads, 0),
+			lastEndToOutputMs: output - Math.max(...rows.map((r) => r.ended)),
+		},
+	};
+}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ const {
 	workflow,
 	snapshotSimulator,
 	executionErrorMessage,
+	videoBatchWorkflow,
 	ms,
 } = require('../e2e/lib/legnext');
 
@@ -116,4 +117,128 @@ test('a pause-mode run waits without holding a worker and resumes through the we
 		`(worker starts ${JSON.stringify(runs)}), file ${bytes.length} bytes (stored by the webhook process, ${ctx.queue.binaryMode} mode)`;
 	t.diagnostic(text);
 	ctx.figure('pause', text);
+});
+
+const BATCH = 6;
+
+/** Start -> 6 items -> Legnext Video (create, `waitStrategy`, download video 0) -> Next Node. */
+function batchWorkflow(name, waitStrategy) {
+	return videoBatchWorkflow(name, {
+		count: BATCH,
+		waitStrategy,
+		nextNode: 'Next Node',
+		timeoutMinutes: 15,
+	});
+}
+
+async function filesOf(execution) {
+	const items = execution.nodes['Next Node'].items;
+	return {
+		items,
+		files: await Promise.all(items.map((item) => ctx.api.downloadBinary(item.binary.data))),
+	};
+}
+
+test(`a pause-mode batch of ${BATCH} waits without a worker and without reads, survives a webhook process restart, and resumes once with poll mode's output`, async (t) => {
+	await ctx.sim.configure({ jobMs: 1500 });
+	let polled;
+	try {
+		const poll = await ctx.api.runWorkflow(
+			(await ctx.importWorkflow(batchWorkflow('queue batch poll', 'poll'))).id,
+		);
+		const pollRun = await ctx.api.waitForExecution(poll.executionId, { timeoutMs: 120000 });
+		assert.equal(pollRun.status, 'success', executionErrorMessage(pollRun));
+		polled = await filesOf(pollRun);
+	} finally {
+		await ctx.sim.configure({ jobMs: 10 * 60 * 1000 });
+	}
+
+	const submitsBefore = (await ctx.sim.stats()).submits;
+	const created = await ctx.importWorkflow(batchWorkflow('queue batch pause', 'pause'));
+	const { executionId } = await ctx.api.runWorkflow(created.id);
+	await ctx.api.waitForExecution(executionId, { statuses: ['waiting'], timeoutMs: 60000 });
+	const endpoint = (job) => new URL(job.config.webhook_config.endpoint);
+	const jobs = (await ctx.sim.jobs())
+		.filter((job) =>
+			String(job.config.webhook_config.endpoint).includes(`/webhook-waiting/${executionId}`),
+		)
+		.sort(
+			(a, b) =>
+				Number(endpoint(a).searchParams.get('job')) - Number(endpoint(b).searchParams.get('job')),
+		);
+	assert.equal(jobs.length, BATCH);
+	for (const job of jobs) assert.equal(endpoint(job).origin, ctx.webhookBaseUrl);
+	const before = await ctx.sim.stats();
+	const handled = (stats) => stats.callbacksSent + stats.callbacksFailed;
+
+	// Five jobs finish (shuffled order); each callback is answered on the webhook process; no worker holds a job.
+	for (const n of [4, 1, 0, 3, 2]) {
+		const was = handled(await ctx.sim.stats());
+		await ctx.sim.completeJob(jobs[n].job_id);
+		const until = Date.now() + 15000;
+		while (handled(await ctx.sim.stats()) === was) {
+			assert.ok(Date.now() < until, `no answer to job ${n}'s callback`);
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+	}
+	const sample = await ctx.sampleActiveJobs(WAIT_SAMPLE_MS);
+	assert.equal(sample.max, 0, `a worker held a job during the wait: ${sample.values.join(',')}`);
+	assert.equal(await ctx.queuedJobs(), 0, 'a job was queued during the wait');
+	assert.equal((await ctx.api.getExecution(executionId)).status, 'waiting');
+	const mid = await ctx.sim.stats();
+	assert.equal(mid.callbacksFailed, before.callbacksFailed, 'a callback was refused');
+
+	// A forged call and a repeat of job 0's callback change nothing.
+	const post = (url, body) =>
+		fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+	const forged = endpoint(jobs[0]);
+	forged.searchParams.set('token', 'f'.repeat(32));
+	const forgedStatus = (await post(forged, { ...jobs[0], status: 'completed' })).status;
+	const job0 = (await ctx.sim.jobs()).find((job) => job.job_id === jobs[0].job_id);
+	const repeatStatus = (await post(endpoint(jobs[0]), { timestamp: Date.now(), data: job0 }))
+		.status;
+	assert.equal(forgedStatus, 401);
+	assert.equal(repeatStatus, 200);
+	assert.equal((await ctx.api.getExecution(executionId)).status, 'waiting');
+
+	// The webhook process is killed and started again before the last callback.
+	await ctx.killProcess('webhook');
+	const { startMs } = await ctx.startProcess('webhook');
+	const lastAt = Date.now();
+	await ctx.sim.completeJob(jobs[5].job_id);
+	const finished = await ctx.api.waitForExecution(executionId, { timeoutMs: 60000 });
+	assert.equal(finished.status, 'success', `${executionErrorMessage(finished)}\n${ctx.logsTail()}`);
+	const after = await ctx.sim.stats();
+	const paused = await filesOf(finished);
+	assert.deepEqual(
+		paused.items.map((item) => item.json.jobId),
+		jobs.map((job) => job.job_id),
+	);
+	for (const [n, item] of paused.items.entries()) {
+		assert.equal(item.json.waitMode, 'pause');
+		assert.equal(item.json.callbackReceived, true);
+		assert.ok(
+			paused.files[n].equals(polled.files[n]),
+			`item ${n}: the file differs from poll mode's`,
+		);
+	}
+	assert.equal(
+		after.readsWhileRunning - before.readsWhileRunning,
+		0,
+		'a job was read while it rendered',
+	);
+	assert.equal(after.submits - submitsBefore, BATCH, 'a job was submitted twice');
+	const starts = Object.values(ctx.workersOf(executionId)).reduce((a, b) => a + b, 0);
+	assert.equal(starts, 2, 'expected one worker start before the pause and one after the resume');
+	const text =
+		`batch of ${BATCH}, execution ${executionId}: after 5 callbacks, active worker jobs max ${sample.max} over ` +
+		`${sample.samples} samples, queued 0; forged -> ${forgedStatus}, repeat -> ${repeatStatus}; webhook process ` +
+		`killed and started (${startMs} ms); last callback -> "${finished.status}" in ${Date.now() - lastAt} ms; ` +
+		`reads while rendering 0; worker starts ${starts}; files byte-equal to poll mode's ${BATCH}/${BATCH}`;
+	t.diagnostic(text);
+	ctx.figure('pause batch', text);
 });

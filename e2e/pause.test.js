@@ -17,6 +17,7 @@ const {
 	snapshotSimulator,
 	latestJob,
 	executionErrorMessage,
+	videoBatchWorkflow,
 	ms,
 } = require('./lib/legnext');
 
@@ -55,6 +56,37 @@ function pauseWorkflow(name, options = {}) {
 		}),
 		noOp('After Resume'),
 	]);
+}
+
+const BATCH = 6;
+
+/** Start -> 6 items -> Legnext Video (create, `waitStrategy`, download video 0) -> After Resume. */
+function batchWorkflow(name, waitStrategy) {
+	return videoBatchWorkflow(name, {
+		count: BATCH,
+		waitStrategy,
+		nextNode: 'After Resume',
+		timeoutMinutes: 5,
+	});
+}
+
+/** Ends a simulator job and waits until its callback was answered (or failed). */
+async function completeAndAwaitCallback(jobId) {
+	const before = await ctx.sim.stats();
+	const handled = (stats) => stats.callbacksSent + stats.callbacksFailed;
+	await ctx.sim.completeJob(jobId);
+	const until = Date.now() + 15000;
+	while (handled(await ctx.sim.stats()) === handled(before)) {
+		assert.ok(Date.now() < until, `no answer to job ${jobId}'s callback within 15 s`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+}
+
+/** The items and file bytes a finished batch run passed to After Resume. */
+async function batchOutput(execution) {
+	const items = execution.nodes['After Resume'].items;
+	const files = await Promise.all(items.map((item) => ctx.api.downloadBinary(item.binary.data)));
+	return { items, files };
 }
 
 /** Runs until the execution is waiting (or ended, which fails the test). */
@@ -107,7 +139,10 @@ async function assertResumedWithJob(execution, jobId) {
 async function pausedRun(created) {
 	const waiting = await runUntilWaiting(created);
 	const job = await jobOf(waiting.id);
-	const finished = await ctx.api.waitForExecution(waiting.id, { timeoutMs: 30000, intervalMs: 100 });
+	const finished = await ctx.api.waitForExecution(waiting.id, {
+		timeoutMs: 30000,
+		intervalMs: 100,
+	});
 	await assertResumedWithJob(finished, job.job_id);
 	const ended = (await jobOf(waiting.id)).meta.ended_at;
 	const runs = finished.nodes['Create Video'].runs;
@@ -158,8 +193,14 @@ test(`pause mode: the execution waits with 0 job reads while the ${JOB_MS} ms jo
 	);
 	assert.equal(readsWhileRunning, 0, 'the node read a job while it ran');
 	assert.equal(after.callbacksSent - before.callbacksSent, 3);
-	assert.ok(Math.min(...latencies) < 1000, `no run resumed within 1 s of its callback: ${latencies}`);
-	assert.ok(Math.max(...latencies) < 10000, `a run resumed ${Math.max(...latencies)} ms after its callback`);
+	assert.ok(
+		Math.min(...latencies) < 1000,
+		`no run resumed within 1 s of its callback: ${latencies}`,
+	);
+	assert.ok(
+		Math.max(...latencies) < 10000,
+		`a run resumed ${Math.max(...latencies)} ms after its callback`,
+	);
 });
 
 test('pause mode: a progress callback (job processing) gets 2xx and leaves the run waiting; the finished one resumes it', async (t) => {
@@ -176,22 +217,31 @@ test('pause mode: a progress callback (job processing) gets 2xx and leaves the r
 	// The progress call Legnext may send, to the exact callback URL the job holds (sent by hand, so it
 	// cannot race the execution into its waiting state).
 	const progress = await fetch(job.config.webhook_config.endpoint, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ timestamp: Date.now(), data: { ...job, status: 'processing' } }),
-		});
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ timestamp: Date.now(), data: { ...job, status: 'processing' } }),
+	});
 	const progressBody = await progress.json();
 	assert.equal(progress.status, 200, JSON.stringify(progressBody));
 	assert.equal(progressBody.ok, true);
 	await new Promise((resolve) => setTimeout(resolve, 1000));
-	assert.equal((await ctx.api.getExecution(waiting.id)).status, 'waiting', 'a progress call resumed the run');
+	assert.equal(
+		(await ctx.api.getExecution(waiting.id)).status,
+		'waiting',
+		'a progress call resumed the run',
+	);
 	await ctx.sim.completeJob(job.job_id);
-	const finished = await ctx.api.waitForExecution(waiting.id, { timeoutMs: 30000, intervalMs: 100 });
+	const finished = await ctx.api.waitForExecution(waiting.id, {
+		timeoutMs: 30000,
+		intervalMs: 100,
+	});
 	await assertResumedWithJob(finished, job.job_id);
 	const after = await ctx.sim.stats();
 	assert.equal(after.callbacksSent - before.callbacksSent, 1);
 	assert.equal(after.callbacksFailed, before.callbacksFailed);
-	t.diagnostic(`execution ${waiting.id}: progress call -> ${progress.status} ${JSON.stringify(progressBody)}, still "waiting"; finished call -> "${finished.status}"`);
+	t.diagnostic(
+		`execution ${waiting.id}: progress call -> ${progress.status} ${JSON.stringify(progressBody)}, still "waiting"; finished call -> "${finished.status}"`,
+	);
 });
 
 test('pause mode survives an n8n restart during the wait: the callback after the restart completes the run', async (t) => {
@@ -209,11 +259,18 @@ test('pause mode survives an n8n restart during the wait: the callback after the
 
 	const restart = await ctx.restartN8n();
 	const afterRestart = await ctx.api.getExecution(waiting.id);
-	assert.equal(afterRestart.status, 'waiting', 'the execution is no longer waiting after the restart');
+	assert.equal(
+		afterRestart.status,
+		'waiting',
+		'the execution is no longer waiting after the restart',
+	);
 
 	const completedAt = Date.now();
 	await ctx.sim.completeJob(job.job_id); // the job ends now, with n8n back up: callback
-	const finished = await ctx.api.waitForExecution(waiting.id, { timeoutMs: 30000, intervalMs: 100 });
+	const finished = await ctx.api.waitForExecution(waiting.id, {
+		timeoutMs: 30000,
+		intervalMs: 100,
+	});
 	await assertResumedWithJob(finished, job.job_id);
 	const after = await ctx.sim.stats();
 	assert.equal(after.callbacksSent - before.callbacksSent, 1);
@@ -230,7 +287,9 @@ test('pause mode deadline with no callback (callback lost): what n8n does when t
 	await ctx.sim.configure({ jobMs: LONG_JOB_MS });
 	let waiting;
 	try {
-		const created = await ctx.importWorkflow(pauseWorkflow('e2e pause deadline', { timeoutMinutes }));
+		const created = await ctx.importWorkflow(
+			pauseWorkflow('e2e pause deadline', { timeoutMinutes }),
+		);
 		waiting = await runUntilWaiting(created);
 	} finally {
 		await ctx.sim.configure({ jobMs: JOB_MS });
@@ -269,4 +328,109 @@ test('pause mode deadline with no callback (callback lost): what n8n does when t
 	assert.match(item.error, new RegExp(`No callback from Legnext for job ${job.job_id}`));
 	assert.match(item.error, /Get Job/);
 	assert.equal(nextItems[0].binary, undefined);
+});
+
+test(`pause mode, batch of ${BATCH}: 0 job reads while rendering, forged and repeated callbacks change nothing, an n8n restart mid-wait, one resume after the last callback with the same output as poll mode`, async (t) => {
+	const poll = await ctx.importAndRun(batchWorkflow('e2e batch poll', 'poll'));
+	assert.equal(poll.status, 'success', executionErrorMessage(poll));
+	const polled = await batchOutput(poll);
+
+	await ctx.sim.configure({ jobMs: LONG_JOB_MS });
+	let waiting;
+	try {
+		const created = await ctx.importWorkflow(batchWorkflow('e2e batch pause', 'pause'));
+		waiting = await runUntilWaiting(created);
+	} finally {
+		await ctx.sim.configure({ jobMs: JOB_MS });
+	}
+	const jobs = (await ctx.sim.jobs()).filter((j) =>
+		String(j.config.webhook_config.endpoint).includes(`/webhook-waiting/${waiting.id}`),
+	);
+	assert.equal(jobs.length, BATCH, `${jobs.length} jobs carry the resume URL`);
+	const endpoint = (job) => new URL(job.config.webhook_config.endpoint);
+	jobs.sort(
+		(a, b) =>
+			Number(endpoint(a).searchParams.get('job')) - Number(endpoint(b).searchParams.get('job')),
+	);
+	assert.deepEqual(
+		jobs.map((job) => endpoint(job).searchParams.get('job')),
+		['0', '1', '2', '3', '4', '5'],
+	);
+	const before = await ctx.sim.stats();
+	const post = (url, body) =>
+		fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+	const status = async () => (await ctx.api.getExecution(waiting.id)).status;
+
+	// Forged: job 0's URL with another token, and job 1's index on job 0's token.
+	const forged = endpoint(jobs[0]);
+	forged.searchParams.set('token', '0'.repeat(32));
+	const swapped = endpoint(jobs[0]);
+	swapped.searchParams.set('job', '1');
+	const forgedAnswers = [];
+	for (const url of [forged, swapped])
+		forgedAnswers.push((await post(url, { ...jobs[0], status: 'completed' })).status);
+	assert.deepEqual(forgedAnswers, [401, 401]);
+
+	// Five jobs finish in a shuffled order; the run keeps waiting.
+	for (const n of [3, 0, 4, 1, 2]) await completeAndAwaitCallback(jobs[n].job_id);
+	assert.equal(await status(), 'waiting', 'the run resumed before its last job finished');
+	// Legnext repeats job 0's callback: answered, nothing changes.
+	const finishedJob0 = (await ctx.sim.jobs()).find((j) => j.job_id === jobs[0].job_id);
+	const repeat = await post(endpoint(jobs[0]), { timestamp: Date.now(), data: finishedJob0 });
+	assert.equal(repeat.status, 200);
+	assert.equal(await status(), 'waiting');
+
+	const restart = await ctx.restartN8n();
+	assert.equal(await status(), 'waiting', 'the execution is no longer waiting after the restart');
+	const lastAt = Date.now();
+	await ctx.sim.completeJob(jobs[5].job_id);
+	const finished = await ctx.api.waitForExecution(waiting.id, {
+		timeoutMs: 30000,
+		intervalMs: 100,
+	});
+	assert.equal(
+		finished.status,
+		'success',
+		`${executionErrorMessage(finished)}\n${ctx.logTail(20)}`,
+	);
+	const after = await ctx.sim.stats();
+
+	const paused = await batchOutput(finished);
+	assert.equal(finished.nodes['After Resume'].runs.length, 1, 'After Resume ran more than once');
+	assert.deepEqual(
+		paused.items.map((item) => item.json.jobId),
+		jobs.map((job) => job.job_id),
+	);
+	assert.equal(paused.items.length, polled.items.length);
+	for (const [n, item] of paused.items.entries()) {
+		assert.equal(item.json.waitMode, 'pause');
+		assert.equal(item.json.callbackReceived, true);
+		assert.deepEqual(
+			Object.keys(item.json)
+				.filter((k) => k !== 'callbackReceived' && k !== 'waitNote')
+				.sort(),
+			Object.keys(polled.items[n].json)
+				.filter((k) => k !== 'waitNote')
+				.sort(),
+		);
+		assert.equal(item.json.status, polled.items[n].json.status);
+		assert.ok(
+			paused.files[n].equals(polled.files[n]),
+			`item ${n}: the file differs from poll mode's`,
+		);
+		assert.equal(item.binary.data.fileName, `${jobs[n].job_id}_0.mp4`);
+	}
+	const readsWhileRunning = after.readsWhileRunning - before.readsWhileRunning;
+	assert.equal(readsWhileRunning, 0, 'a job was read while it rendered');
+	t.diagnostic(
+		`execution ${waiting.id}: ${BATCH} jobs, forged calls -> ${forgedAnswers.join(', ')}, 5 callbacks -> still "waiting", ` +
+			`repeat -> ${repeat.status} still "waiting"; n8n restarted (stop ${restart.stopMs} ms, start ${restart.startMs} ms); ` +
+			`last job completed -> "${finished.status}" ${ms(new Date(lastAt), finished.stoppedAt)} ms later; ` +
+			`reads while rendering: ${readsWhileRunning}; job reads in all: ${Object.values(after.readsByJob).reduce((a, b) => a + b, 0) - Object.values(before.readsByJob).reduce((a, b) => a + b, 0)}; ` +
+			`files byte-equal to poll mode's: ${BATCH}/${BATCH}`,
+	);
 });

@@ -80,6 +80,27 @@ function rows(results) {
 		fmt.ms1(get(b, 'overhead.msPerItem')),
 		'report',
 	);
+	add(
+		'6. Batch of 6 in pause mode: wall / floor (one job time)',
+		fmt.ratio(get(f, 'batchPause.pause.wallPerFloor')),
+		fmt.ratio(get(b, 'batchPause.loop.wallPerFloor')),
+		'<= 1.05x',
+		get(f, 'batchPause.pause.wallPerFloor') != null &&
+			get(f, 'batchPause.pause.wallPerFloor') <= 1.05,
+	);
+	add(
+		'6. Batch of 6, poll mode: wall / floor',
+		fmt.ratio(get(f, 'batchPause.poll.wallPerFloor')),
+		fmt.ratio(get(b, 'batchPause.loop.wallPerFloor')),
+		'report',
+	);
+	add(
+		'6. Batch of 6: job reads while rendering (pause; poll)',
+		`${fmt.count(get(f, 'batchPause.pause.readsWhileRunning'))}; ${fmt.count(get(f, 'batchPause.poll.readsWhileRunning'))}`,
+		fmt.count(get(b, 'batchPause.loop.readsWhileRunning')),
+		'0 (pause)',
+		get(f, 'batchPause.pause.readsWhileRunning') === 0,
+	);
 	return out;
 }
 

@@ -93,6 +93,33 @@ function workflow(name, nodes) {
 	return { name, nodes, connections: chain(...nodes.map((node) => node.name)) };
 }
 
+/**
+ * Start -> `count` items -> Legnext Video (create, `waitStrategy`, download video 0) -> `nextNode`:
+ * a batch for the pause-mode tests, the same in one process and in queue mode.
+ */
+function videoBatchWorkflow(name, { count, waitStrategy, nextNode, timeoutMinutes }) {
+	return workflow(name, [
+		manualTrigger(),
+		codeItems(
+			'Items',
+			Array.from({ length: count }, (_, n) => ({ n })),
+		),
+		videoNode('Create Video', {
+			resource: 'video',
+			operation: 'create',
+			source: 'imageUrl',
+			imageUrl: IMAGE_URL,
+			prompt: `={{ "${name} item " + $json.n }}`,
+			waitForCompletion: true,
+			waitStrategy,
+			download: 'one',
+			downloadNumber: 0,
+			options: { timeoutMinutes, maxPollIntervalSeconds: 0.5 },
+		}),
+		noOp(nextNode),
+	]);
+}
+
 /** Short waits for the short simulator jobs of the e2e run. */
 const FAST_WAIT = { maxPollIntervalSeconds: 0.5, timeoutMinutes: 2 };
 
@@ -128,7 +155,8 @@ async function submitToSimulator(ctx, path, body, apiKey = ctx.apiKey) {
 		body: JSON.stringify(body),
 	});
 	const json = await response.json();
-	if (!response.ok) throw new Error(`simulator ${path} -> ${response.status}: ${JSON.stringify(json)}`);
+	if (!response.ok)
+		throw new Error(`simulator ${path} -> ${response.status}: ${JSON.stringify(json)}`);
 	return json;
 }
 
@@ -169,6 +197,7 @@ module.exports = {
 	checkFile,
 	chain,
 	workflow,
+	videoBatchWorkflow,
 	snapshotSimulator,
 	latestJob,
 	submitToSimulator,

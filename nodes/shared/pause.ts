@@ -1,30 +1,50 @@
 import type {
 	IBinaryKeyData,
+	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { stillRendering } from './batchResume';
 import { keyedToken, rejectCall, verifyCallback } from './callback';
 import { downloadPolicy, downloadResults, readDownloadSettings } from './download';
 import { toJobItem, type LegnextJob } from './job';
 import { readApiKey } from './transport';
 
 /**
- * Pause mode: the job is submitted with this execution's resume URL as its callback, and the execution
- * waits in n8n's database (no worker held, no requests sent) until Legnext calls, or until the deadline.
+ * Pause mode: every item's job is submitted with this execution's resume URL as its callback, and the
+ * execution waits once in n8n's database (no worker held, no requests sent) until Legnext has called back
+ * for every job, or until the deadline.
+ *
+ * n8n keeps no state between two calls of a waiting node's webhook() (test/probes/batch-pause/FINDINGS.md),
+ * so a callback is only a wake-up: the jobs are stored as the node's input when it pauses, and each call asks
+ * Legnext which of them are still rendering. The last one to finish resumes the run with every item.
  */
 
-/** Per-execution token in the resume URL: an HMAC of the execution ID keyed by the API key, so only we can make it. */
-async function resumeToken(ctx: IExecuteFunctions | IWebhookFunctions): Promise<string> {
-	return keyedToken(await readApiKey(ctx), 'legnext-resume', ctx.getExecutionId());
+/**
+ * Per-execution token in the resume URL: an HMAC of the execution ID (and, in a batch, the job's index)
+ * keyed by the API key, so only we can make it. A single job's URL carries no index, as in 0.1.
+ */
+function resumeToken(apiKey: string, executionId: string, jobIndex: number | null): string {
+	return keyedToken(
+		apiKey,
+		'legnext-resume',
+		jobIndex === null ? executionId : `${executionId}:${jobIndex}`,
+	);
 }
 
-export async function resumeCallbackUrl(ctx: IExecuteFunctions): Promise<string> {
-	const resumeUrl = String(ctx.getWorkflowDataProxy(0).$execution.resumeUrl);
-	const url = new URL(resumeUrl);
-	url.searchParams.set('token', await resumeToken(ctx));
+/** The resume URL for item `itemIndex`'s job; in a batch (`batch`) it names the item as `job=`. */
+export async function resumeCallbackUrl(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	batch: boolean,
+): Promise<string> {
+	const url = new URL(String(ctx.getWorkflowDataProxy(0).$execution.resumeUrl));
+	const jobIndex = batch ? itemIndex : null;
+	if (jobIndex !== null) url.searchParams.set('job', String(jobIndex));
+	url.searchParams.set('token', resumeToken(await readApiKey(ctx), ctx.getExecutionId(), jobIndex));
 	return url.toString();
 }
 
@@ -38,65 +58,174 @@ export function isToolCall(ctx: IExecuteFunctions): boolean {
 }
 
 /** Why a run that asked for pause mode polls instead, or `null` when it can pause. */
-export function pauseUnavailableReason(ctx: IExecuteFunctions, itemCount: number): string | null {
+export function pauseUnavailableReason(
+	ctx: IExecuteFunctions,
+	itemCount: number,
+	maxConcurrentJobs: number,
+): string | null {
 	if (isToolCall(ctx)) {
 		return 'An AI tool call cannot pause the execution, so this job was polled instead.';
 	}
-	if (itemCount !== 1) {
-		return `A paused execution resumes once, so with ${itemCount} items the jobs were polled instead.`;
+	// A job beyond the limit could only be submitted from a callback, and a repeated callback would pay for it twice.
+	if (itemCount > maxConcurrentJobs) {
+		return `Pause mode submits every job before it pauses, so it takes at most Max Concurrent Jobs (${maxConcurrentJobs}) items: with ${itemCount} items the jobs were polled instead.`;
 	}
 	return null;
 }
 
-/**
- * Puts the execution to wait for the job's callback. If the deadline passes first, n8n continues with
- * the node's input as its output, so that input is replaced by an item saying so (job ID included).
- */
-export async function pauseUntilCallback(
-	ctx: IExecuteFunctions,
-	job: LegnextJob,
-	timeoutMs: number,
-): Promise<void> {
-	const deadline = new Date(Date.now() + timeoutMs);
-	const timedOut: INodeExecutionData = {
+/** A job waiting for its callback, as stored in the node's input while the execution waits. */
+function awaitingItem(job: LegnextJob, deadline: Date, itemIndex: number): INodeExecutionData {
+	return {
 		json: toJobItem(job, {
 			waitMode: 'pause',
 			callbackReceived: false,
 			error: `No callback from Legnext for job ${job.jobId} by ${deadline.toISOString()}. The job may still finish: read it with the "Get Job" operation and job ID ${job.jobId}.`,
 		}),
-		pairedItem: { item: 0 },
+		pairedItem: { item: itemIndex },
 	};
-	const executeData = ctx.getExecuteData();
-	executeData.data = { ...executeData.data, main: [[timedOut]] };
-	await ctx.putExecutionToWait(deadline);
 }
 
-/** The node's `webhook()` in pause mode: checks the call, confirms the job with the API, and resumes with it. */
+/** The job ID of a stored item still waiting for its callback, else `null` (the item is final already). */
+function awaitedJobId(item: INodeExecutionData | undefined): string | null {
+	const json = item?.json;
+	return json?.waitMode === 'pause' &&
+		json.callbackReceived === false &&
+		typeof json.jobId === 'string'
+		? json.jobId
+		: null;
+}
+
+/**
+ * Puts the execution to wait for the callbacks of `awaited` (item index to job); the other items of `items`
+ * are final already (a failed item under Continue On Fail). If the deadline passes first, n8n continues
+ * with the node's input as its output, so that input is replaced by the items, each awaited one saying
+ * that no callback came (job ID included).
+ */
+export async function pauseUntilCallbacks(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	awaited: Map<number, LegnextJob>,
+	timeoutMs: number,
+): Promise<INodeExecutionData[]> {
+	const deadline = new Date(Date.now() + timeoutMs);
+	const stored = items.map((item, itemIndex) => {
+		const job = awaited.get(itemIndex);
+		return job
+			? awaitingItem(job, deadline, itemIndex)
+			: { ...item, pairedItem: { item: itemIndex } };
+	});
+	const executeData = ctx.getExecuteData();
+	executeData.data = { ...executeData.data, main: [stored] };
+	await ctx.putExecutionToWait(deadline);
+	// n8n replaces this with what webhook() returns when the last job calls back.
+	return stored;
+}
+
+/** How long after a job's end its callback is taken to be still on its way (racing this one). */
+const CALLBACK_RACE_MS = 30_000;
+
+/**
+ * Whether another job of the batch ended after the called one, so recently that its callback is on its way:
+ * then that callback resumes the run. When the jobs end together, every callback finds all of them finished;
+ * n8n would resume once anyway, but each would read and download the whole batch for nothing.
+ */
+function laterCallbackResumes(finished: Map<number, LegnextJob>, calledIndex: number): boolean {
+	const endOf = (job: LegnextJob | undefined) => Date.parse(job?.endedAt ?? '');
+	const calledEnd = endOf(finished.get(calledIndex));
+	if (Number.isNaN(calledEnd)) return false;
+	return [...finished].some(([itemIndex, job]) => {
+		const end = endOf(job);
+		if (Number.isNaN(end) || itemIndex === calledIndex) return false;
+		const later = end > calledEnd || (end === calledEnd && itemIndex > calledIndex);
+		return later && Date.now() - end < CALLBACK_RACE_MS;
+	});
+}
+
+/** The items stored when the node paused: n8n hands them to webhook() as the node's input. */
+function storedItems(ctx: IWebhookFunctions): INodeExecutionData[] {
+	const items = ctx.evaluateExpression('{{ $input.all() }}', 0);
+	return Array.isArray(items) ? (items as INodeExecutionData[]) : [];
+}
+
+/** The `job=` index of a batch callback; `null` for a single job's URL, `NaN` for anything malformed. */
+function jobIndexOfCall(ctx: IWebhookFunctions): number | null {
+	const given = (ctx.getQueryData() as IDataObject).job;
+	if (given === undefined) return null;
+	return typeof given === 'string' && /^\d{1,6}$/.test(given) ? Number(given) : NaN;
+}
+
+/**
+ * The node's `webhook()` in pause mode: checks the call (token, job confirmed with the API, job of this
+ * execution), answers at once, and resumes the run only when no job of the batch is still rendering.
+ */
 export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const expectedToken = await resumeToken(ctx);
+	const jobIndex = jobIndexOfCall(ctx);
+	if (Number.isNaN(jobIndex)) return rejectCall(ctx, 401, 'Missing or wrong token');
+	const expectedToken = resumeToken(await readApiKey(ctx), ctx.getExecutionId(), jobIndex);
 	const verdict = await verifyCallback(ctx, {
 		expectedTokens: [expectedToken],
 		confirmWithApi: true,
 	});
 	if (!verdict.accepted) return rejectCall(ctx, verdict.status, verdict.reason);
 	const { job } = verdict;
-	// The API echoes the callback URL a job was given: a job submitted by another execution carries another token.
-	if (job.callbackUrl !== null && !job.callbackUrl.includes(expectedToken)) {
+	const stored = storedItems(ctx);
+	const calledIndex = jobIndex ?? 0;
+	// The token binds the call to an item; the stored item says which job that item submitted.
+	if (awaitedJobId(stored[calledIndex]) !== job.jobId) {
 		return rejectCall(ctx, 409, 'This job was not submitted by this execution');
 	}
 
-	const json = toJobItem(job, { waitMode: 'pause', callbackReceived: true });
+	const finished = new Map<number, LegnextJob>([[calledIndex, job]]);
+	const others = new Map<number, string>();
+	stored.forEach((item, itemIndex) => {
+		const jobId = awaitedJobId(item);
+		if (jobId !== null && itemIndex !== calledIndex) others.set(itemIndex, jobId);
+	});
+	if (others.size > 0) {
+		const check = await stillRendering(ctx, others).catch(() => null);
+		if (check === null) return rejectCall(ctx, 503, 'Could not read the other jobs of this run');
+		if (check.rendering > 0) {
+			return rejectCall(
+				ctx,
+				200,
+				`Job ${job.jobId} noted; ${check.rendering} other job(s) of this run still rendering`,
+			);
+		}
+		for (const [itemIndex, otherJob] of check.finished) finished.set(itemIndex, otherJob);
+		if (laterCallbackResumes(finished, calledIndex)) {
+			return rejectCall(
+				ctx,
+				200,
+				`Job ${job.jobId} noted; the callback of the job that ended last resumes the run`,
+			);
+		}
+	}
+
 	const settings = readDownloadSettings((name, fallback) => ctx.getNodeParameter(name, fallback));
-	let binary: IBinaryKeyData | undefined;
 	try {
-		binary =
-			job.status === 'completed' && settings.mode !== 'none'
-				? await downloadResults(ctx, job, settings, 0, undefined, downloadPolicy.webhookBudgetMs)
-				: undefined;
+		const resumed = await Promise.all(
+			stored.map(async (item, itemIndex): Promise<INodeExecutionData> => {
+				const done = finished.get(itemIndex);
+				if (done === undefined) return { ...item, pairedItem: { item: itemIndex } };
+				const json = toJobItem(done, { waitMode: 'pause', callbackReceived: true });
+				const binary: IBinaryKeyData | undefined =
+					done.status === 'completed' && settings.mode !== 'none'
+						? await downloadResults(
+								ctx,
+								done,
+								settings,
+								itemIndex,
+								undefined,
+								downloadPolicy.webhookBudgetMs,
+							)
+						: undefined;
+				return { json, ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
+			}),
+		);
+		return { workflowData: [resumed] };
 	} catch (error) {
 		// The execution keeps waiting, so Legnext's repeat of this call can still resume it.
 		const reason = error instanceof Error ? error.message : String(error);
 		return rejectCall(ctx, 503, `Execution not resumed: ${reason}`);
 	}
-	return { workflowData: [[{ json, ...(binary ? { binary } : {}), pairedItem: { item: 0 } }]] };
 }

@@ -217,19 +217,262 @@ it('a failed job resumes the run with the failure in the item', async () => {
 	});
 });
 
-it('with several items it polls instead, and says so', async () => {
+it('above Max Concurrent Jobs it polls instead, and says so', async () => {
 	nock(API).persist().post('/api/v1/video-diffusion').reply(200, jobBody());
 	nock(API).persist().get(`/api/v1/job/${JOB_ID}`).reply(200, completedJob(videoUrls));
 	const result = await runVideoNode({
-		parameters: { ...pauseCreate, download: 'none', options: { maxPollIntervalSeconds: 0.05 } },
-		items: [{}, {}],
+		parameters: {
+			...pauseCreate,
+			download: 'none',
+			options: { maxPollIntervalSeconds: 0.05, maxConcurrentJobs: 2 },
+		},
+		items: [{}, {}, {}],
 		baseUrl: API,
 	});
 	expect(result.status).toBe('success');
 	for (const item of result.outputOf(VIDEO_NODE)) {
 		expect(item.json.waitMode).toBe('poll');
-		expect(item.json.waitNote).toMatch(/with 2 items the jobs were polled instead/);
+		expect(item.json.waitNote).toMatch(
+			/at most Max Concurrent Jobs \(2\) items: with 3 items the jobs were polled instead/,
+		);
 	}
+});
+
+describe('a batch in pause mode', () => {
+	const BATCH_IDS = [
+		'a0000000-0000-4000-8000-000000000000',
+		'a1111111-1111-4111-8111-111111111111',
+		'a2222222-2222-4222-8222-222222222222',
+	];
+	const batchVideos = BATCH_IDS.map((_, n) => randomBytes(1024 + n));
+	const batchJob = (n: number) => completedJob([`${CDN}/b/${n}.mp4`], { job_id: BATCH_IDS[n] });
+
+	/** Starts a 3-item pause run; each item's job ID is BATCH_IDS[item] (the item read from `job=`). */
+	async function startBatch(): Promise<{ waiting: WorkflowRunResult; callbacks: URL[] }> {
+		const callbacks: URL[] = [];
+		nock(API)
+			.persist()
+			.post('/api/v1/video-diffusion')
+			.reply((_uri, body) => {
+				const callback = new URL(String((body as IDataObject).callback));
+				const index = Number(callback.searchParams.get('job'));
+				callbacks[index] = callback;
+				return [200, jobBody({ job_id: BATCH_IDS[index] })];
+			});
+		const waiting = await runVideoNode({
+			parameters: { ...pauseCreate, download: 'one', downloadNumber: 1 },
+			items: [{ n: 0 }, { n: 1 }, { n: 2 }],
+			baseUrl: API,
+		});
+		nock.cleanAll();
+		return { waiting, callbacks };
+	}
+
+	/** Legnext's job reads (counted per job ID) and its active-task list, which holds `active()`. */
+	function batchApi(active: () => string[], finished: Set<string>) {
+		const reads: Record<string, number> = {};
+		let unfinishedReads = 0;
+		let listReads = 0;
+		nock(API)
+			.persist()
+			.get(/\/api\/v1\/job\/.*/)
+			.reply((uri) => {
+				const id = uri.split('/').pop() as string;
+				reads[id] = (reads[id] ?? 0) + 1;
+				const n = BATCH_IDS.indexOf(id);
+				if (!finished.has(id)) {
+					unfinishedReads++;
+					return [200, jobBody({ job_id: id, status: 'processing' })];
+				}
+				return [200, batchJob(n)];
+			});
+		nock(API)
+			.persist()
+			.get('/api/account/active_tasks')
+			.reply(() => {
+				listReads++;
+				const tasks = active().map((id) => jobBody({ job_id: id, status: 'processing' }));
+				return [200, { total_active: tasks.length, concurrent_limit: 6, tasks }];
+			});
+		BATCH_IDS.forEach((_, n) => nock(CDN).persist().get(`/b/${n}.mp4`).reply(200, batchVideos[n]));
+		return { reads, unfinishedReads: () => unfinishedReads, listReads: () => listReads };
+	}
+
+	async function callBack(waiting: WorkflowRunResult, callback: URL, n: number) {
+		return await resumeWorkflow(waiting, callbackRequest(callback, batchJob(n)));
+	}
+
+	it('submits every job with its own resume URL, then waits once without reading any job', async () => {
+		let reads = 0;
+		nock(API)
+			.persist()
+			.get(/.*/)
+			.reply(() => {
+				reads++;
+				return [500, {}];
+			});
+		const { waiting, callbacks } = await startBatch();
+		expect(waiting.status).toBe('waiting');
+		expect(reads).toBe(0);
+		expect(callbacks.map((c) => c.searchParams.get('job'))).toEqual(['0', '1', '2']);
+		const tokens = new Set(callbacks.map((c) => c.searchParams.get('token')));
+		expect(tokens.size).toBe(3);
+		for (const c of callbacks) expect(c.pathname).toMatch(/\/webhook-waiting\//);
+		// The deadline's output: each item names its job.
+		const stack = waiting.run.data.executionData?.nodeExecutionStack as IExecuteData[];
+		const stored = stack[0].data.main[0] ?? [];
+		expect(stored.map((item) => item.json.jobId)).toEqual(BATCH_IDS);
+		for (const [n, item] of stored.entries()) {
+			expect(item.json).toMatchObject({ waitMode: 'pause', callbackReceived: false });
+			expect(item.json.error).toMatch(
+				new RegExp(`No callback from Legnext for job ${BATCH_IDS[n]} by `),
+			);
+			expect(item.pairedItem).toEqual({ item: n });
+		}
+	});
+
+	it('resumes once, after the last callback, with every item in order and its file; no unfinished job is read', async () => {
+		const { waiting, callbacks } = await startBatch();
+		const finished = new Set<string>();
+		const api = batchApi(() => BATCH_IDS.filter((id) => !finished.has(id)), finished);
+
+		finished.add(BATCH_IDS[1]);
+		const first = await callBack(waiting, callbacks[1], 1);
+		expect(first.webhook.response).toMatchObject({ status: 200, body: { ok: true } });
+		expect(first.result).toBeUndefined();
+		// A repeat changes nothing.
+		const repeat = await callBack(waiting, callbacks[1], 1);
+		expect(repeat.webhook.response.status).toBe(200);
+		expect(repeat.result).toBeUndefined();
+
+		finished.add(BATCH_IDS[0]);
+		const second = await callBack(waiting, callbacks[0], 0);
+		expect(second.result).toBeUndefined();
+
+		finished.add(BATCH_IDS[2]);
+		const last = await callBack(waiting, callbacks[2], 2);
+		expect(last.webhook.response.status).toBe(200);
+		expect(last.result?.status).toBe('success');
+		const output = last.result!.outputOf(VIDEO_NODE);
+		expect(output.map((item) => item.json.jobId)).toEqual(BATCH_IDS);
+		for (const [n, item] of output.entries()) {
+			expect(item.json).toMatchObject({
+				status: 'completed',
+				waitMode: 'pause',
+				callbackReceived: true,
+			});
+			expect(item.pairedItem).toEqual({ item: n });
+			expect((await last.result!.binaryBuffer(item, 'data')).equals(batchVideos[n])).toBe(true);
+		}
+		expect(api.unfinishedReads()).toBe(0);
+		expect(api.listReads()).toBe(4);
+		expect(everythingVisible(output)).not.toContain(SENTINEL_KEY);
+	});
+
+	it("a forged token, another item's token or another item's job changes nothing", async () => {
+		const { waiting, callbacks } = await startBatch();
+		const finished = new Set(BATCH_IDS);
+		const api = batchApi(() => [], finished);
+		const forged = await resumeWorkflow(
+			waiting,
+			callbackRequest(callbacks[0], batchJob(0), '0'.repeat(32)),
+		);
+		expect(forged.webhook.response.status).toBe(401);
+		// Item 0's token with item 1's index.
+		const swapped = new URL(callbacks[0]);
+		swapped.searchParams.set('job', '1');
+		expect((await callBack(waiting, swapped, 1)).webhook.response.status).toBe(401);
+		for (const job of ['x', '-1', '1.5']) {
+			const bad = new URL(callbacks[0]);
+			bad.searchParams.set('job', job);
+			expect((await callBack(waiting, bad, 0)).webhook.response.status).toBe(401);
+		}
+		// Item 0's URL about item 1's job.
+		const wrongJob = await callBack(waiting, callbacks[0], 1);
+		expect(wrongJob.webhook.response.status).toBe(409);
+		expect(wrongJob.result).toBeUndefined();
+		expect(api.listReads()).toBe(0);
+	});
+
+	it('without the active-task list, a callback reads the other jobs and stops at the first unfinished one', async () => {
+		const { waiting, callbacks } = await startBatch();
+		const finished = new Set([BATCH_IDS[2]]);
+		const api = batchApi(() => [], finished);
+		nock.removeInterceptor({
+			hostname: 'legnext.test',
+			path: '/api/account/active_tasks',
+			method: 'GET',
+		});
+		nock(API).persist().get('/api/account/active_tasks').reply(500, {});
+		const early = await callBack(waiting, callbacks[2], 2);
+		expect(early.result).toBeUndefined();
+		expect(early.webhook.response.body).toMatchObject({ ok: true });
+		expect(api.unfinishedReads()).toBe(1);
+		expect(api.reads[BATCH_IDS[1]]).toBeUndefined();
+
+		finished.add(BATCH_IDS[0]).add(BATCH_IDS[1]);
+		const last = await callBack(waiting, callbacks[1], 1);
+		expect(last.result?.outputOf(VIDEO_NODE).map((item) => item.json.status)).toEqual([
+			'completed',
+			'completed',
+			'completed',
+		]);
+	});
+
+	it('when jobs end together, only the callback of the job that ended last resumes (no repeated downloads)', async () => {
+		const { waiting, callbacks } = await startBatch();
+		const endedAgo = (ms: number) => new Date(Date.now() - ms).toISOString();
+		const ends = [endedAgo(300), endedAgo(100), endedAgo(200)];
+		const racing = (n: number) =>
+			completedJob([`${CDN}/b/${n}.mp4`], {
+				job_id: BATCH_IDS[n],
+				meta: {
+					created_at: endedAgo(9000),
+					started_at: endedAgo(8000),
+					ended_at: ends[n],
+					usage: {},
+				},
+			});
+		nock(API)
+			.persist()
+			.get(/\/api\/v1\/job\/.*/)
+			.reply((uri) => [200, racing(BATCH_IDS.indexOf(uri.split('/').pop() as string))]);
+		nock(API).persist().get('/api/account/active_tasks').reply(200, { total_active: 0, tasks: [] });
+		let downloads = 0;
+		BATCH_IDS.forEach((_, n) =>
+			nock(CDN)
+				.persist()
+				.get(`/b/${n}.mp4`)
+				.reply(() => {
+					downloads++;
+					return [200, batchVideos[n]];
+				}),
+		);
+		for (const n of [0, 2]) {
+			const early = await resumeWorkflow(waiting, callbackRequest(callbacks[n], racing(n)));
+			expect(early.result).toBeUndefined();
+			expect(early.webhook.response.body).toMatchObject({
+				ok: true,
+				ignored: expect.stringMatching(/the job that ended last resumes/),
+			});
+		}
+		expect(downloads).toBe(0);
+		const last = await resumeWorkflow(waiting, callbackRequest(callbacks[1], racing(1)));
+		expect(last.result?.status).toBe('success');
+		expect(downloads).toBe(3);
+	});
+
+	it('a job the list no longer shows but the API still renders does not resume the run', async () => {
+		const { waiting, callbacks } = await startBatch();
+		const finished = new Set([BATCH_IDS[0], BATCH_IDS[2]]);
+		batchApi(() => [], finished);
+		const call = await callBack(waiting, callbacks[0], 0);
+		expect(call.result).toBeUndefined();
+		expect(call.webhook.response.body).toMatchObject({
+			ok: true,
+			ignored: expect.stringMatching(/still rendering/),
+		});
+	});
 });
 
 it('refuses a Callback URL in pause mode before sending anything', async () => {

@@ -14,19 +14,19 @@ function n8n1Context(nodeType: string): IExecuteFunctions {
 describe('pause mode on n8n 1.x (no isToolExecution)', () => {
 	it('pauses a one-item run of the node', () => {
 		expect(
-			pauseUnavailableReason(n8n1Context('n8n-nodes-legnext-video.legnextVideo'), 1),
+			pauseUnavailableReason(n8n1Context('n8n-nodes-legnext-video.legnextVideo'), 1, 6),
 		).toBeNull();
 	});
 
 	it('polls when the node runs as an AI tool (the Tool variant)', () => {
 		expect(
-			pauseUnavailableReason(n8n1Context('n8n-nodes-legnext-video.legnextVideoTool'), 1),
+			pauseUnavailableReason(n8n1Context('n8n-nodes-legnext-video.legnextVideoTool'), 1, 6),
 		).toMatch(/AI tool call cannot pause/);
 	});
 
-	it('polls a batch, as on 2.x', () => {
-		expect(pauseUnavailableReason(n8n1Context('n8n-nodes-legnext-video.legnextVideo'), 3)).toMatch(
-			/with 3 items the jobs were polled/,
-		);
+	it('pauses a batch up to Max Concurrent Jobs and polls a larger one, as on 2.x', () => {
+		const node = n8n1Context('n8n-nodes-legnext-video.legnextVideo');
+		expect(pauseUnavailableReason(node, 3, 6)).toBeNull();
+		expect(pauseUnavailableReason(node, 7, 6)).toMatch(/with 7 items the jobs were polled/);
 	});
 });

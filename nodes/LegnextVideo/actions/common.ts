@@ -6,6 +6,7 @@ import {
 	type DownloadSettings,
 } from '../../shared/download';
 import { MAX_REFERENCE_LENGTH } from '../../shared/callback';
+import type { LegnextJob } from '../../shared/job';
 import { InputChecker } from '../../shared/validation';
 import type { ItemCost } from './budget';
 import { submitAndComplete, type SubmitRequest } from './jobRunner';
@@ -18,10 +19,14 @@ export interface RunControl {
 	signal: AbortSignal;
 	/** Called once a job was accepted (and paid), so the node can name it if the run stops early. */
 	submitted(jobId: string): void;
-	/** Why pause mode is not possible in this run (several items, AI tool call), or `null` when it is. */
+	/** Why pause mode is not possible in this run (more items than Max Concurrent Jobs, AI tool call), or `null`. */
 	pauseUnavailable: string | null;
 	/** The item's estimated credits (budget guard), shown as `creditsEstimated`; `null` for free operations. */
 	creditsEstimated: number | null;
+	/** How many items the node runs: with more than one, each job's resume URL names its item. */
+	itemCount: number;
+	/** Pause mode: the job was submitted with the resume URL; the router pauses once every item has run. */
+	awaitCallback(job: LegnextJob, timeoutMs: number): void;
 }
 
 /** What an operation's `plan` returns: the item's checked inputs, ready to run. Nothing is sent before it runs. */
@@ -145,7 +150,7 @@ const waitStrategyNotices: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Pause: the execution is saved and stops here (no worker held, no reads, it survives an n8n restart). Legnext calls this n8n back when the job finishes; the call is checked with the API and the run continues from this node. Needs n8n reachable from the internet (N8N_WEBHOOK_URL). Only for one item outside AI tool use: otherwise the node polls and says why in "waitNote". At the Timeout the run continues with callbackReceived: false and the job ID.',
+			'Pause: the execution is saved and stops here (no worker held, no reads, it survives an n8n restart). Legnext calls this n8n back when the job finishes; the call is checked with the API and the run continues from this node. Needs n8n reachable from the internet (N8N_WEBHOOK_URL). Works for up to Max Concurrent Jobs items (each job calls back, the run continues once all have finished), outside AI tool use: otherwise the node polls and says why in "waitNote". At the Timeout the run continues with callbackReceived: false and the job ID.',
 		name: 'pauseNotice',
 		type: 'notice',
 		default: '',

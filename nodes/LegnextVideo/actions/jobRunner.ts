@@ -9,7 +9,7 @@ import {
 import { callbackUrlNote, withTriggerToken } from '../../shared/callback';
 import { downloadResultFiles } from '../../shared/download';
 import { isFinished, parseJob, toJobItem, type LegnextJob } from '../../shared/job';
-import { pauseUntilCallback, resumeCallbackUrl } from '../../shared/pause';
+import { resumeCallbackUrl } from '../../shared/pause';
 import { legnextRequest, mayHaveCreatedJob } from '../../shared/transport';
 import { assertCompleted, pollUntilFinished } from '../../shared/wait';
 import type { JobSettings, RunControl } from './common';
@@ -175,10 +175,14 @@ export async function submitAndComplete(
 	control: RunControl,
 ): Promise<INodeExecutionData | INodeExecutionData[]> {
 	if (settings.pause && control.pauseUnavailable === null) {
-		const body = { ...request.body, callback: await resumeCallbackUrl(ctx) };
-		const job = await submitJob(ctx, { ...request, body }, itemIndex, control);
-		await pauseUntilCallback(ctx, job, settings.timeoutMs);
-		// n8n replaces this with what webhook() returns when Legnext calls back.
+		const callback = await resumeCallbackUrl(ctx, itemIndex, control.itemCount > 1);
+		const job = await submitJob(
+			ctx,
+			{ ...request, body: { ...request.body, callback } },
+			itemIndex,
+			control,
+		);
+		control.awaitCallback(job, settings.timeoutMs);
 		return { json: toJobItem(job, { waitMode: 'pause' }, control.creditsEstimated) };
 	}
 	const callback = request.body.callback;

@@ -6,7 +6,8 @@ import {
 } from 'n8n-workflow';
 
 import { settleConcurrently } from '../../shared/concurrency';
-import { isToolCall, pauseUnavailableReason } from '../../shared/pause';
+import type { LegnextJob } from '../../shared/job';
+import { isToolCall, pauseUnavailableReason, pauseUntilCallbacks } from '../../shared/pause';
 import * as account from './account';
 import {
 	applyBudget,
@@ -79,43 +80,47 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const refused = refusals.find((refusal) => refusal !== null);
 	if (refused && !continueOnFail) throw refused;
 	const submitted: SubmittedJob[] = [];
-	const pauseUnavailable = pauseUnavailableReason(this, items.length);
+	const maxConcurrentJobs = readMaxConcurrentJobs(this);
+	const pauseUnavailable = pauseUnavailableReason(this, items.length, maxConcurrentJobs);
+	const awaited = new Map<number, LegnextJob>();
+	let pauseTimeoutMs = 0;
 	let firstFailure: { itemIndex: number; error: unknown } | undefined;
 	const secondsTaken: number[] = [];
 
-	const settled = await settleConcurrently(
-		runs,
-		readMaxConcurrentJobs(this),
-		async (run, itemIndex) => {
-			if (run instanceof Error) throw run;
-			if (stop.signal.aborted) {
-				throw new NodeOperationError(this.getNode(), 'Not started: the run was stopped', {
-					itemIndex,
-				});
-			}
-			const creditsEstimated = estimates[itemIndex];
-			const started = Date.now();
-			const outcome = await run({
-				signal: stop.signal,
-				submitted: (jobId) => {
-					submitted.push({ itemIndex, jobId });
-					if (creditsEstimated !== null) recordSpend(this, jobId, creditsEstimated);
-				},
-				pauseUnavailable,
-				creditsEstimated,
-			}).then(
-				(value) => ({ ok: true as const, value }),
-				(error: unknown) => ({ ok: false as const, error }),
-			);
-			secondsTaken[itemIndex] = (Date.now() - started) / 1000;
-			if (outcome.ok) return outcome.value;
-			if (!continueOnFail && !firstFailure) {
-				firstFailure = { itemIndex, error: outcome.error };
-				stop.abort();
-			}
-			throw outcome.error;
-		},
-	);
+	const settled = await settleConcurrently(runs, maxConcurrentJobs, async (run, itemIndex) => {
+		if (run instanceof Error) throw run;
+		if (stop.signal.aborted) {
+			throw new NodeOperationError(this.getNode(), 'Not started: the run was stopped', {
+				itemIndex,
+			});
+		}
+		const creditsEstimated = estimates[itemIndex];
+		const started = Date.now();
+		const outcome = await run({
+			signal: stop.signal,
+			submitted: (jobId) => {
+				submitted.push({ itemIndex, jobId });
+				if (creditsEstimated !== null) recordSpend(this, jobId, creditsEstimated);
+			},
+			pauseUnavailable,
+			creditsEstimated,
+			itemCount: items.length,
+			awaitCallback: (job, timeoutMs) => {
+				awaited.set(itemIndex, job);
+				pauseTimeoutMs = Math.max(pauseTimeoutMs, timeoutMs);
+			},
+		}).then(
+			(value) => ({ ok: true as const, value }),
+			(error: unknown) => ({ ok: false as const, error }),
+		);
+		secondsTaken[itemIndex] = (Date.now() - started) / 1000;
+		if (outcome.ok) return outcome.value;
+		if (!continueOnFail && !firstFailure) {
+			firstFailure = { itemIndex, error: outcome.error };
+			stop.abort();
+		}
+		throw outcome.error;
+	});
 
 	if (firstFailure) throw withSubmittedJobs(firstFailure.error, firstFailure.itemIndex, submitted);
 	// An item gives one output item, or one per file with Split Into Items; each pairs with its input.
@@ -124,6 +129,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			? [result.value].flat().map((out) => ({ ...out, pairedItem: { item: itemIndex } }))
 			: [{ json: errorJson(result.reason), pairedItem: { item: itemIndex } }],
 	);
+	// Pause mode: one wait for every job, once all are submitted (never in a tool call).
+	if (awaited.size > 0) return await pauseUntilCallbacks(this, output, awaited, pauseTimeoutMs);
 	// An AI agent's tool call gets compact JSON without binary data.
 	if (!isToolCall(this)) return output;
 	return output.map((item) =>
