@@ -73,14 +73,37 @@ export function pauseUnavailableReason(
 	return null;
 }
 
-/** A job waiting for its callback, as stored in the node's input while the execution waits. */
-function awaitingItem(job: LegnextJob, deadline: Date, itemIndex: number): INodeExecutionData {
+/** What the node adds to a job's own fields (Reference, budget estimate): kept across the wait. */
+function addedFields(json: IDataObject | undefined): {
+	reference: string | null;
+	creditsEstimated: number | null | undefined;
+} {
+	const estimate = json?.creditsEstimated;
 	return {
-		json: toJobItem(job, {
-			waitMode: 'pause',
-			callbackReceived: false,
-			error: `No callback from Legnext for job ${job.jobId} by ${deadline.toISOString()}. The job may still finish: read it with the "Get Job" operation and job ID ${job.jobId}.`,
-		}),
+		reference: typeof json?.reference === 'string' ? json.reference : null,
+		creditsEstimated: typeof estimate === 'number' || estimate === null ? estimate : undefined,
+	};
+}
+
+/** A job waiting for its callback, as stored in the node's input while the execution waits. */
+function awaitingItem(
+	job: LegnextJob,
+	deadline: Date,
+	itemIndex: number,
+	submitted: IDataObject,
+): INodeExecutionData {
+	const { reference, creditsEstimated } = addedFields(submitted);
+	return {
+		json: toJobItem(
+			job,
+			{
+				reference,
+				waitMode: 'pause',
+				callbackReceived: false,
+				error: `No callback from Legnext for job ${job.jobId} by ${deadline.toISOString()}. The job may still finish: read it with the "Get Job" operation and job ID ${job.jobId}.`,
+			},
+			creditsEstimated,
+		),
 		pairedItem: { item: itemIndex },
 	};
 }
@@ -111,7 +134,7 @@ export async function pauseUntilCallbacks(
 	const stored = items.map((item, itemIndex) => {
 		const job = awaited.get(itemIndex);
 		return job
-			? awaitingItem(job, deadline, itemIndex)
+			? awaitingItem(job, deadline, itemIndex, item.json)
 			: { ...item, pairedItem: { item: itemIndex } };
 	});
 	const executeData = ctx.getExecuteData();
@@ -207,7 +230,12 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 			stored.map(async (item, itemIndex): Promise<INodeExecutionData> => {
 				const done = finished.get(itemIndex);
 				if (done === undefined) return { ...item, pairedItem: { item: itemIndex } };
-				const json = toJobItem(done, { waitMode: 'pause', callbackReceived: true });
+				const { reference, creditsEstimated } = addedFields(item.json);
+				const json = toJobItem(
+					done,
+					{ reference, waitMode: 'pause', callbackReceived: true },
+					creditsEstimated,
+				);
 				const binary: IBinaryKeyData | undefined =
 					done.status === 'completed' && settings.mode !== 'none'
 						? await downloadResults(

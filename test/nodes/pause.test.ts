@@ -40,7 +40,7 @@ beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
 /** Starts a pause-mode run; returns the waiting result and the callback URL Legnext was given. */
-async function startPaused(): Promise<{
+async function startPaused(extra: IDataObject = {}): Promise<{
 	waiting: WorkflowRunResult;
 	callback: URL;
 	reads: () => number;
@@ -60,7 +60,7 @@ async function startPaused(): Promise<{
 			reads++;
 			return [500, {}];
 		});
-	const waiting = await runVideoNode({ parameters: pauseCreate, baseUrl: API });
+	const waiting = await runVideoNode({ parameters: { ...pauseCreate, ...extra }, baseUrl: API });
 	nock.cleanAll();
 	return { waiting, callback: new URL(callback), reads: () => reads };
 }
@@ -119,6 +119,27 @@ it('a good callback (either body shape) resumes with the API-confirmed job and i
 		expect((await result!.binaryBuffer(item, 'data')).equals(video)).toBe(true);
 		expect(everythingVisible(item)).not.toContain(SENTINEL_KEY);
 	}
+});
+
+it('the resumed item keeps what the node added at submit: Reference and the credit estimate', async () => {
+	const { waiting, callback } = await startPaused({ reference: 'sheet-row-42' });
+	expect(waiting.outputOf(VIDEO_NODE)[0].json).toMatchObject({
+		reference: 'sheet-row-42',
+		creditsEstimated: 480,
+	});
+	const job = completedJob(videoUrls, {
+		config: { webhook_config: { endpoint: callback.toString(), secret: '' } },
+	});
+	confirmWith(job);
+	nock(CDN).get('/v/2.mp4').reply(200, video);
+	const { result } = await resumeWorkflow(waiting, callbackRequest(callback, job));
+	expect(result?.status).toBe('success');
+	expect(result!.outputOf(VIDEO_NODE)[0].json).toMatchObject({
+		jobId: JOB_ID,
+		reference: 'sheet-row-42',
+		creditsEstimated: 480,
+		callbackReceived: true,
+	});
 });
 
 it('a wrong or missing token gets 401 and leaves the run waiting', async () => {

@@ -183,7 +183,13 @@ export async function submitAndComplete(
 			control,
 		);
 		control.awaitCallback(job, settings.timeoutMs);
-		return { json: toJobItem(job, { waitMode: 'pause' }, control.creditsEstimated) };
+		return {
+			json: toJobItem(
+				job,
+				{ reference: request.reference || null, waitMode: 'pause' },
+				control.creditsEstimated,
+			),
+		};
 	}
 	const callback = request.body.callback;
 	const submit =
