@@ -9,18 +9,21 @@ const { startEnvironment } = require('../e2e/lib/environment');
 const n8n = require('./lib/n8n');
 const { builtPackage, property } = require('./lib/built-package');
 const { startTour, VIDEO_NODE, TRIGGER_NODE } = require('./lib/editor-tour');
-const { adaptWorkflow } = require('./lib/workflows');
+const { adaptWorkflow, CUSTOM_PREFIX } = require('./lib/workflows');
 
 const SCREENSHOTS_DIR = path.join(n8n.REPO_ROOT, 'docs', 'screenshots');
 
-async function takeScreenshots({ n8nUrl, owner, credential }) {
+async function takeScreenshots({ n8nUrl, owner, credential, nodeTypePrefix }) {
+	// The node types as this n8n loaded the package (from its tarball: `n8n-nodes-legnext-video.`).
+	const typePrefix = nodeTypePrefix || CUSTOM_PREFIX;
 	const api = n8n.createClient(n8nUrl);
 	await api.login(owner);
 	const tour = await startTour({
 		url: n8nUrl,
 		owner,
 		credential,
-		createWorkflow: (workflow) => api.createWorkflow(adaptWorkflow(workflow, { credential })),
+		createWorkflow: (workflow) =>
+			api.createWorkflow(adaptWorkflow(workflow, { credential, typePrefix })),
 		screenshotsDir: SCREENSHOTS_DIR,
 	});
 	try {

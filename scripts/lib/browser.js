@@ -115,8 +115,8 @@ function canvasNode(page, nodeName) {
 async function openNodePanel(page, nodeName) {
 	await canvasNode(page, nodeName).dblclick();
 	const panel = page.locator('[data-test-id="ndv"]');
-	await panel.waitFor({ state: 'visible', timeout: 15000 });
-	await panel.locator('[data-test-id="node-parameters"]').waitFor({ timeout: 15000 });
+	await panel.waitFor({ state: 'visible', timeout: 45000 });
+	await panel.locator('[data-test-id="node-parameters"]').waitFor({ timeout: 45000 });
 	await page.waitForTimeout(500); // let the panel's open animation end before a screenshot
 	return panel;
 }
