@@ -1,7 +1,6 @@
 import {
 	NodeApiError,
 	NodeOperationError,
-	sleep,
 	UserError,
 	type IBinaryData,
 	type IBinaryKeyData,
@@ -14,6 +13,7 @@ import {
 import type { LegnextJob } from './job';
 import { binaryFieldNameProblem } from './validation';
 import { backoffDelay, cancelledError, type LegnextContext } from './transport';
+import { sleepUnlessAborted } from './sleep';
 
 /**
  * Result files into n8n binary data. Bytes are streamed into n8n's binary store, never held whole in memory,
@@ -335,7 +335,7 @@ async function watchTransfer<T>(
 			Math.min(downloadPolicy.answerTimeoutMs, downloadPolicy.stallTimeoutMs) / 5,
 		);
 		while (!done.signal.aborted && !abort.signal.aborted) {
-			await sleep(checkMs, done.signal).catch(() => undefined);
+			await sleepUnlessAborted(checkMs, done.signal).catch(() => undefined);
 			const now = Date.now();
 			if (done.signal.aborted) return;
 			if (!answered && now - started > downloadPolicy.answerTimeoutMs) {
@@ -483,6 +483,6 @@ async function downloadFile(
 				itemIndex,
 			});
 		}
-		await sleep(backoffDelay(attempt, null), signal).catch(() => undefined);
+		await sleepUnlessAborted(backoffDelay(attempt, null), signal).catch(() => undefined);
 	}
 }

@@ -1,7 +1,6 @@
 import {
 	NodeApiError,
 	NodeOperationError,
-	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -12,6 +11,7 @@ import {
 
 import { describeCredits } from './credits';
 import { redactUrlSecrets } from './secrets';
+import { sleepUnlessAborted } from './sleep';
 
 /** Every Legnext call in this package goes through `legnextRequest`: auth, retries and error mapping live here once. */
 
@@ -151,7 +151,7 @@ export async function legnextRequest(
 			if (isSubmit && submitMayHaveArrived(failure)) uncertainSubmitErrors.add(error);
 			throw error;
 		}
-		await sleep(backoffDelay(attempt, failure.retryAfterMs), request.signal);
+		await sleepUnlessAborted(backoffDelay(attempt, failure.retryAfterMs), request.signal);
 	}
 }
 

@@ -1,7 +1,8 @@
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { isFinished, isVideoTaskType, parseJob, type LegnextJob } from './job';
 import { cancelledError, isTransientError, legnextRequest, type LegnextContext } from './transport';
+import { sleepUnlessAborted } from './sleep';
 
 /** Waiting for a job: the poll schedule, the bounded loop, and what a finished job means for the item. */
 
@@ -103,7 +104,7 @@ async function pauseOrCancel(
 	settings: PollSettings,
 ): Promise<void> {
 	// sleep() rejects only when the signal aborts; the check below turns that into a clear error.
-	await sleep(ms, settings.signal).then(
+	await sleepUnlessAborted(ms, settings.signal).then(
 		() => undefined,
 		() => undefined,
 	);
