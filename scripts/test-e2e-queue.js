@@ -34,7 +34,7 @@ const SKIPS = [
 			'in queue mode and reads the file on the worker',
 	},
 	{
-		test: '^trigger-to-slack: activated',
+		test: '^trigger-to-slack, wired exactly as its note says',
 		modes: ['database'],
 		why: "same n8n 2.41.1 database-mode 404 on the trigger's file (e2e/examples.test.js)",
 	},
