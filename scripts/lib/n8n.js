@@ -352,6 +352,22 @@ async function installPackageTarball(userFolder, tarball) {
 	return packageDir;
 }
 
+/** n8n's last startup line (`n8n start`, 1.x and 2.x), printed after crash recovery. */
+const STARTED_LINE = 'Editor is now accessible via';
+
+/** What `logFile` gained after byte `start`. */
+function logSince(logFile, start) {
+	const fd = fs.openSync(logFile, 'r');
+	try {
+		const length = Math.max(0, fs.fstatSync(fd).size - start);
+		const buffer = Buffer.alloc(length);
+		fs.readSync(fd, buffer, 0, length, start);
+		return buffer.toString('utf8');
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
 function readJson(file) {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
@@ -391,6 +407,7 @@ async function startN8n({
 
 	/** Spawns `n8n start` and waits until it is ready; returns the service (see proc.spawnService). */
 	async function launch() {
+		const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
 		const service = spawnService(paths.n8nNode, [n8nBin, 'start'], {
 			cwd: userFolder,
 			env: env24,
@@ -412,7 +429,11 @@ async function startN8n({
 						if (!ready || ready.status !== 200) return false;
 						// n8n 1.x answers readiness before it mounts its REST routes.
 						const rest = await fetch(`${url}/rest/settings`).catch(() => null);
-						return rest && rest.status === 200;
+						if (!rest || rest.status !== 200) return false;
+						// ...and before its crash recovery, which rewrites waiting executions it finds in
+						// its event log as "crashed": a callback resumed in that window ends "crashed".
+						// The editor line is printed once that pass is over.
+						return logSince(logFile, logStart).includes(STARTED_LINE);
 					},
 					{ timeoutMs: readyTimeoutMs, intervalMs: 500, what: `n8n at ${url}` },
 				),
