@@ -15,7 +15,7 @@ import * as job from './actions/job';
 import { route } from './actions/router';
 import { TOOL_DESCRIPTION } from './actions/toolResult';
 import * as video from './actions/video';
-import { resumeFromCallback } from '../shared/pause';
+import { resumeFromCallback } from '../legnext/pause';
 
 export class LegnextVideo implements INodeType {
 	description: INodeTypeDescription = {

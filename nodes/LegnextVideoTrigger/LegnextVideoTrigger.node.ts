@@ -13,15 +13,15 @@ import {
 	referenceOfCall,
 	rejectCall,
 	verifyCallback,
-} from '../shared/callback';
+} from '../legnext/callback';
 import {
 	downloadPolicy,
 	downloadProperties,
 	downloadResults,
 	readDownloadSettings,
-} from '../shared/download';
-import { isVideoTaskType, toJobItem, type LegnextJob } from '../shared/job';
-import { readApiKey } from '../shared/transport';
+} from '../legnext/download';
+import { isVideoTaskType, toJobItem, type LegnextJob } from '../legnext/job';
+import { readApiKey } from '../legnext/transport';
 
 /** Seen job/status pairs kept for de-duplication; old ones drop out first. */
 const MAX_REMEMBERED_DELIVERIES = 500;

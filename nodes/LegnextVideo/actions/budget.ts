@@ -1,10 +1,10 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { describeCredits } from '../../shared/credits';
-import { parseJob } from '../../shared/job';
-import { legnextRequest } from '../../shared/transport';
-import { InputChecker } from '../../shared/validation';
-import { numberField, readAccountData } from './account/shared';
+import { describeCredits } from '../../legnext/credits';
+import { parseJob } from '../../legnext/job';
+import { legnextRequest } from '../../legnext/transport';
+import { InputChecker } from '../../legnext/validation';
+import { numberField, readAccountData } from './account/accountData';
 
 /**
  * The budget guard: each item's cost is estimated from the credit table before anything is sent, and items that

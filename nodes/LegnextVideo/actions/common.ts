@@ -4,10 +4,10 @@ import {
 	downloadProperties,
 	type DownloadMode,
 	type DownloadSettings,
-} from '../../shared/download';
-import { MAX_REFERENCE_LENGTH } from '../../shared/callback';
-import type { LegnextJob } from '../../shared/job';
-import { InputChecker } from '../../shared/validation';
+} from '../../legnext/download';
+import { MAX_REFERENCE_LENGTH } from '../../legnext/callback';
+import type { LegnextJob } from '../../legnext/job';
+import { InputChecker } from '../../legnext/validation';
 import type { ItemCost } from './budget';
 import { submitAndComplete, type SubmitRequest } from './jobRunner';
 

@@ -6,12 +6,12 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { callbackUrlNote, withTriggerToken } from '../../shared/callback';
-import { downloadResultFiles } from '../../shared/download';
-import { isFinished, parseJob, toJobItem, type LegnextJob } from '../../shared/job';
-import { resumeCallbackUrl } from '../../shared/pause';
-import { legnextRequest, mayHaveCreatedJob } from '../../shared/transport';
-import { assertCompleted, pollUntilFinished } from '../../shared/wait';
+import { callbackUrlNote, withTriggerToken } from '../../legnext/callback';
+import { downloadResultFiles } from '../../legnext/download';
+import { isFinished, parseJob, toJobItem, type LegnextJob } from '../../legnext/job';
+import { resumeCallbackUrl } from '../../legnext/pause';
+import { legnextRequest, mayHaveCreatedJob } from '../../legnext/transport';
+import { assertCompleted, pollUntilFinished } from '../../legnext/wait';
 import type { JobSettings, RunControl } from './common';
 import { earlierSubmit, recordSubmit, submitKey } from './submitLedger';
 

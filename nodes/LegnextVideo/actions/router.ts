@@ -5,9 +5,9 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { settleConcurrently } from '../../shared/concurrency';
-import type { LegnextJob } from '../../shared/job';
-import { isToolCall, pauseUnavailableReason, pauseUntilCallbacks } from '../../shared/pause';
+import { settleConcurrently } from '../../legnext/concurrency';
+import type { LegnextJob } from '../../legnext/job';
+import { isToolCall, pauseUnavailableReason, pauseUntilCallbacks } from '../../legnext/pause';
 import * as account from './account';
 import {
 	applyBudget,

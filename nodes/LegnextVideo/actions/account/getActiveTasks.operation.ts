@@ -6,7 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import type { ItemRun } from '../common';
-import { numberField, readAccountData } from './shared';
+import { numberField, readAccountData } from './accountData';
 
 /** Get active tasks: `GET /api/account/active_tasks`, the account's unfinished jobs. Free. */
 

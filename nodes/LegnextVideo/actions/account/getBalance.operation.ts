@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { ItemRun } from '../common';
-import { numberField, readAccountData } from './shared';
+import { numberField, readAccountData } from './accountData';
 
 /** Get balance: `GET /api/account/balance`. Free; lets a workflow stop before it runs out of credits. */
 

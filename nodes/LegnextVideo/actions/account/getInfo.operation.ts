@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { ItemRun } from '../common';
-import { numberField, publicAccountInfo, readAccountData } from './shared';
+import { numberField, publicAccountInfo, readAccountData } from './accountData';
 
 /** Get account info: `GET /api/account/info`, the plan and how many jobs may run at once. Free. */
 

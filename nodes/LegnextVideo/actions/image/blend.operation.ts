@@ -5,8 +5,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { creditsFor } from '../../../shared/credits';
-import { InputChecker } from '../../../shared/validation';
+import { creditsFor } from '../../../legnext/credits';
+import { InputChecker } from '../../../legnext/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
 
 /** Blend: `POST /api/v1/blend` mixes 2 to 5 images (by URL) into four new images. */

@@ -5,8 +5,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { creditsFor } from '../../../shared/credits';
-import { InputChecker } from '../../../shared/validation';
+import { creditsFor } from '../../../legnext/credits';
+import { InputChecker } from '../../../legnext/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
 
 /** Imagine: `POST /api/v1/diffusion` makes a 2x2 grid of four images from a text prompt. */

@@ -5,10 +5,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { creditsFor } from '../../../shared/credits';
-import { InputChecker } from '../../../shared/validation';
+import { creditsFor } from '../../../legnext/credits';
+import { InputChecker } from '../../../legnext/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
-import { imageJobIdProperty } from './shared';
+import { imageJobIdProperty } from './imageJobInputs';
 
 /** Reroll: `POST /api/v1/reroll` runs an image job's prompt again for four new images. */
 

@@ -5,8 +5,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { creditsFor } from '../../../shared/credits';
-import { InputChecker } from '../../../shared/validation';
+import { creditsFor } from '../../../legnext/credits';
+import { InputChecker } from '../../../legnext/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
 
 /** Shorten: `POST /api/v1/shorten` suggests shorter versions of a prompt; the text comes back in `prompts`, no files. */

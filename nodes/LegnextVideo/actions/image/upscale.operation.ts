@@ -5,10 +5,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { creditsFor } from '../../../shared/credits';
-import { InputChecker } from '../../../shared/validation';
+import { creditsFor } from '../../../legnext/credits';
+import { InputChecker } from '../../../legnext/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
-import { imageJobIdProperty, imageNumberProperty } from './shared';
+import { imageJobIdProperty, imageNumberProperty } from './imageJobInputs';
 
 /** Upscale image: `POST /api/v1/upscale` renders one image of an image job larger, as a single image. */
 

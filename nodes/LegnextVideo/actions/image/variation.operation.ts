@@ -5,15 +5,15 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { creditsFor } from '../../../shared/credits';
-import { InputChecker } from '../../../shared/validation';
+import { creditsFor } from '../../../legnext/credits';
+import { InputChecker } from '../../../legnext/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
 import {
 	addRemixPrompt,
 	imageJobIdProperty,
 	imageNumberProperty,
 	remixPromptProperty,
-} from './shared';
+} from './imageJobInputs';
 
 /** Variation: `POST /api/v1/variation` makes four new images close to one image of an image job. */
 

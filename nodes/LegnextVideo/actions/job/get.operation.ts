@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { InputChecker } from '../../../shared/validation';
-import { readJob } from '../../../shared/wait';
+import { InputChecker } from '../../../legnext/validation';
+import { readJob } from '../../../legnext/wait';
 import { readJobSettings, waitOptionsProperty, waitProperties, type ItemRun } from '../common';
 import { completeJobItem } from '../jobRunner';
 

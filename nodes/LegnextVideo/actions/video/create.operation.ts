@@ -5,8 +5,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { creditsFor, describeCredits } from '../../../shared/credits';
-import { InputChecker } from '../../../shared/validation';
+import { creditsFor, describeCredits } from '../../../legnext/credits';
+import { InputChecker } from '../../../legnext/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
 
 /** Create video: `POST /api/v1/video-diffusion`, animating an image (from an image job or a URL) or, unconfirmed, text alone. */

@@ -5,10 +5,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { creditsFor } from '../../../shared/credits';
-import { InputChecker } from '../../../shared/validation';
+import { creditsFor } from '../../../legnext/credits';
+import { InputChecker } from '../../../legnext/validation';
 import { planSubmit, submitProperties, type ItemRun } from '../common';
-import { videoJobIdProperty, videoNumberProperty } from './shared';
+import { videoJobIdProperty, videoNumberProperty } from './videoJobInputs';
 
 /** Upscale video: `POST /api/v1/video-upscale` renders one video of a finished video job at higher resolution. */
 

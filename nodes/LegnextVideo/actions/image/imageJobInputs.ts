@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { InputChecker } from '../../../shared/validation';
+import type { InputChecker } from '../../../legnext/validation';
 
 /** Inputs several image operations share, and how they are checked. */
 
