@@ -20,8 +20,8 @@ import {
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
 import { resumeWorkflow } from '../helpers/workflow';
-import { creditsFor, type PricedOperation } from '../../nodes/shared/credits';
-import { parseJob, toJobItem } from '../../nodes/shared/job';
+import { creditsFor, type PricedOperation } from '../../nodes/legnext/credits';
+import { parseJob, toJobItem } from '../../nodes/legnext/job';
 
 const API = 'http://legnext.test';
 const CDN = 'http://cdn.test';

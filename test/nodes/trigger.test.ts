@@ -13,8 +13,8 @@ import type {
 	INodeParameters,
 } from 'n8n-workflow';
 
-import { derivedTriggerToken, MAX_CALLBACK_BYTES } from '../../nodes/shared/callback';
-import { parseJob, toJobItem } from '../../nodes/shared/job';
+import { derivedTriggerToken, MAX_CALLBACK_BYTES } from '../../nodes/legnext/callback';
+import { parseJob, toJobItem } from '../../nodes/legnext/job';
 import {
 	completedJob,
 	credentialsFor,

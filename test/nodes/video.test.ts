@@ -21,8 +21,8 @@ import {
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
 import { TEST_INSTANCE_URL } from '../helpers/workflow';
-import { derivedTriggerToken } from '../../nodes/shared/callback';
-import { parseJob, toJobItem } from '../../nodes/shared/job';
+import { derivedTriggerToken } from '../../nodes/legnext/callback';
+import { parseJob, toJobItem } from '../../nodes/legnext/job';
 
 const API = 'http://legnext.test';
 const CDN = 'http://cdn.test';

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'crypto';
 
-import { parseJob } from '../../nodes/shared/job';
+import { parseJob } from '../../nodes/legnext/job';
 import { runContract } from '../../scripts/lib/contract';
 import { freePort, runContractCommand as command } from '../helpers/contract-command';
 import { createSimulator, type Simulator } from '../helpers/simulator';

@@ -5,15 +5,15 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
-import { creditsFor, CREDIT_COSTS } from '../../nodes/shared/credits';
+import { creditsFor, CREDIT_COSTS } from '../../nodes/legnext/credits';
 import {
 	isFinished,
 	parseJob,
 	splitSuggestions,
 	toJobItem,
 	unwrapCallbackBody,
-} from '../../nodes/shared/job';
-import { apiErrorMessage, callKindOf, normalizeBaseUrl } from '../../nodes/shared/transport';
+} from '../../nodes/legnext/job';
+import { apiErrorMessage, callKindOf, normalizeBaseUrl } from '../../nodes/legnext/transport';
 import { fixtureNames, readFixture } from '../helpers/contract-fixtures';
 import {
 	everythingVisible,

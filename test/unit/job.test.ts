@@ -1,4 +1,4 @@
-import { isFinished, parseJob, toJobItem, unwrapCallbackBody } from '../../nodes/shared/job';
+import { isFinished, parseJob, toJobItem, unwrapCallbackBody } from '../../nodes/legnext/job';
 
 const JOB_ID = '2cbffb65-10ac-45a2-91d4-19a19a19ab4c';
 

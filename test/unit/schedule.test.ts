@@ -1,6 +1,6 @@
-import { settleConcurrently } from '../../nodes/shared/concurrency';
-import { nextPollDelay } from '../../nodes/shared/wait';
-import { backoffDelay, retryPolicy } from '../../nodes/shared/transport';
+import { settleConcurrently } from '../../nodes/legnext/concurrency';
+import { nextPollDelay } from '../../nodes/legnext/wait';
+import { backoffDelay, retryPolicy } from '../../nodes/legnext/transport';
 import { sleep } from 'n8n-workflow';
 
 describe('poll schedule', () => {

@@ -8,7 +8,7 @@ jest.mock('n8n-workflow', () => {
 	return { ...actual, sleep: async (ms: number) => await actual.sleep(ms) };
 });
 
-import { sleepUnlessAborted } from '../../nodes/shared/sleep';
+import { sleepUnlessAborted } from '../../nodes/legnext/sleep';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
