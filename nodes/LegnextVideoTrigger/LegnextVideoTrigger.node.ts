@@ -21,7 +21,7 @@ import {
 	readDownloadSettings,
 } from '../legnext/download';
 import { isVideoTaskType, toJobItem, type LegnextJob } from '../legnext/job';
-import { readApiKey } from '../legnext/transport';
+import { readApiKey } from '../legnext/client';
 
 /** Seen job/status pairs kept for de-duplication; old ones drop out first. */
 const MAX_REMEMBERED_DELIVERIES = 500;

@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { isFinished, parseJob, type LegnextJob } from './job';
-import { legnextRequest } from './transport';
+import { legnextRequest } from './client';
 import { readJob } from './wait';
 
 /**

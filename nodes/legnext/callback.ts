@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { isFinished, parseJob, unwrapCallbackBody, type LegnextJob } from './job';
-import { readApiKey } from './transport';
+import { readApiKey } from './client';
 import { readJob } from './wait';
 
 /**

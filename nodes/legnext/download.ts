@@ -12,7 +12,8 @@ import {
 
 import type { LegnextJob } from './job';
 import { binaryFieldNameProblem } from './validation';
-import { backoffDelay, cancelledError, type LegnextContext } from './transport';
+import { cancelledError } from './apiErrors';
+import { backoffDelay, type LegnextContext } from './client';
 import { sleepUnlessAborted } from './sleep';
 
 /**

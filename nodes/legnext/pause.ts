@@ -11,7 +11,7 @@ import { stillRendering } from './batchResume';
 import { keyedToken, rejectCall, verifyCallback } from './callback';
 import { downloadPolicy, downloadResults, readDownloadSettings } from './download';
 import { toJobItem, type LegnextJob } from './job';
-import { readApiKey } from './transport';
+import { readApiKey } from './client';
 
 /**
  * Pause mode: every item's job is submitted with this execution's resume URL as its callback, and the

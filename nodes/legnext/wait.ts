@@ -1,7 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isFinished, isVideoTaskType, parseJob, type LegnextJob } from './job';
-import { cancelledError, isTransientError, legnextRequest, type LegnextContext } from './transport';
+import { cancelledError } from './apiErrors';
+import { isTransientError, legnextRequest, type LegnextContext } from './client';
 import { sleepUnlessAborted } from './sleep';
 
 /** Waiting for a job: the poll schedule, the bounded loop, and what a finished job means for the item. */

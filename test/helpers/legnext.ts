@@ -8,7 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { LegnextVideo } from '../../nodes/LegnextVideo/LegnextVideo.node';
 import { LegnextVideoTrigger } from '../../nodes/LegnextVideoTrigger/LegnextVideoTrigger.node';
-import { retryPolicy } from '../../nodes/legnext/transport';
+import { retryPolicy } from '../../nodes/legnext/client';
 import {
 	MANUAL_TRIGGER_TYPE,
 	runWorkflow,

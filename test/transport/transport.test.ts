@@ -16,7 +16,7 @@ import {
 	SENTINEL_KEY,
 	useFastRetries,
 } from '../helpers/legnext';
-import { retryPolicy } from '../../nodes/legnext/transport';
+import { retryPolicy } from '../../nodes/legnext/client';
 import { createSimulator, type Simulator } from '../helpers/simulator';
 
 const API = 'http://legnext.test';

@@ -13,7 +13,8 @@ import {
 	toJobItem,
 	unwrapCallbackBody,
 } from '../../nodes/legnext/job';
-import { apiErrorMessage, callKindOf, normalizeBaseUrl } from '../../nodes/legnext/transport';
+import { apiErrorMessage, callKindOf } from '../../nodes/legnext/apiErrors';
+import { normalizeBaseUrl } from '../../nodes/legnext/client';
 import { fixtureNames, readFixture } from '../helpers/contract-fixtures';
 import {
 	everythingVisible,

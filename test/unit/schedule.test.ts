@@ -1,6 +1,6 @@
 import { settleConcurrently } from '../../nodes/legnext/concurrency';
 import { nextPollDelay } from '../../nodes/legnext/wait';
-import { backoffDelay, retryPolicy } from '../../nodes/legnext/transport';
+import { backoffDelay, retryPolicy } from '../../nodes/legnext/client';
 import { sleep } from 'n8n-workflow';
 
 describe('poll schedule', () => {

@@ -2,7 +2,7 @@ import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { describeCredits } from '../../legnext/credits';
 import { parseJob } from '../../legnext/job';
-import { legnextRequest } from '../../legnext/transport';
+import { legnextRequest } from '../../legnext/client';
 import { InputChecker } from '../../legnext/validation';
 import { numberField, readAccountData } from './account/accountData';
 

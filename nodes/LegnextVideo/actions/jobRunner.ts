@@ -10,7 +10,7 @@ import { callbackUrlNote, withTriggerToken } from '../../legnext/callback';
 import { downloadResultFiles } from '../../legnext/download';
 import { isFinished, parseJob, toJobItem, type LegnextJob } from '../../legnext/job';
 import { resumeCallbackUrl } from '../../legnext/pause';
-import { legnextRequest, mayHaveCreatedJob } from '../../legnext/transport';
+import { legnextRequest, mayHaveCreatedJob } from '../../legnext/client';
 import { assertCompleted, pollUntilFinished } from '../../legnext/wait';
 import type { JobSettings, RunControl } from './common';
 import { earlierSubmit, recordSubmit, submitKey } from './submitLedger';

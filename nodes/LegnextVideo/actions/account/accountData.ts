@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { legnextRequest } from '../../../legnext/transport';
+import { legnextRequest } from '../../../legnext/client';
 
 /** The account endpoints answer `{code: 200, data: {...}, message: "success"}`; reads cost nothing and are retried. */
 
