@@ -13,8 +13,9 @@ import * as account from './actions/account';
 import * as image from './actions/image';
 import * as job from './actions/job';
 import { route } from './actions/router';
-import { TOOL_DESCRIPTION } from './actions/toolResult';
+import { TOOL_DESCRIPTION } from './actions/aiTool';
 import * as video from './actions/video';
+import { CREDENTIAL_TYPE } from '../legnext/client';
 import { resumeFromCallback } from '../legnext/pause';
 
 export class LegnextVideo implements INodeType {
@@ -34,7 +35,7 @@ export class LegnextVideo implements INodeType {
 		usableAsTool: { replacements: { description: TOOL_DESCRIPTION } },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'legnextVideoApi', required: true }],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		webhooks: [
 			{
 				name: 'default',

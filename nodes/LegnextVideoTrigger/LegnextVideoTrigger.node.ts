@@ -8,20 +8,14 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import {
-	derivedTriggerToken,
-	referenceOfCall,
-	rejectCall,
-	verifyCallback,
-} from '../legnext/callback';
-import {
-	downloadPolicy,
-	downloadProperties,
-	downloadResults,
-	readDownloadSettings,
-} from '../legnext/download';
+import { referenceOfCall, rejectCall, verifyCallback } from '../legnext/callback';
+import { derivedTriggerToken } from '../legnext/callbackTokens';
+import { CREDENTIAL_TYPE, readApiKey } from '../legnext/client';
+import { downloadProperties, readDownloadSettings } from '../legnext/downloadParameters';
 import { isVideoTaskType, toJobItem, type LegnextJob } from '../legnext/job';
-import { readApiKey } from '../legnext/client';
+import { downloadForWebhook } from '../legnext/resultFiles';
+import { TRIGGER_WEBHOOK_PATH } from '../legnext/triggerUrl';
+import { InputChecker } from '../legnext/validation';
 
 /** Seen job/status pairs kept for de-duplication; old ones drop out first. */
 const MAX_REMEMBERED_DELIVERIES = 500;
@@ -44,19 +38,14 @@ export class LegnextVideoTrigger implements INodeType {
 		defaults: { name: 'Legnext Video Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'legnextVideoApi',
-				required: true,
-			},
-		],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		webhooks: [
 			{
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				responseData: 'noData',
-				path: 'callback',
+				path: TRIGGER_WEBHOOK_PATH,
 			},
 			// The same hook with the token as the last path segment, the form the Legnext Video node sends: it
 			// survives a sender that drops the query string. n8n 2.41 finds a path with a `:parameter` by the
@@ -193,20 +182,8 @@ export class LegnextVideoTrigger implements INodeType {
 		try {
 			let binary: IBinaryKeyData | undefined;
 			try {
-				const settings = readDownloadSettings((name, fallback) =>
-					this.getNodeParameter(name, fallback),
-				);
-				binary =
-					job.status === 'completed' && settings.mode !== 'none'
-						? await downloadResults(
-								this,
-								job,
-								settings,
-								0,
-								undefined,
-								downloadPolicy.webhookBudgetMs,
-							)
-						: undefined;
+				const settings = readDownloadSettings(new InputChecker(this, 0));
+				binary = await downloadForWebhook(this, job, settings, 0);
 			} catch (error) {
 				// Nothing started and nothing recorded: Legnext's repeat of this call is handled as new.
 				const reason = error instanceof Error ? error.message : String(error);

@@ -19,7 +19,7 @@ import { redactUrlSecrets } from './secrets';
 type NodeContext = Pick<IExecuteFunctions, 'getNode'>;
 
 /** The parts of a Legnext call that its error message depends on. */
-export interface FailedCall {
+interface FailedCall {
 	method: IHttpRequestMethods;
 	path: string;
 	body?: IDataObject;
@@ -123,7 +123,7 @@ const STATUS_ADVICE: Record<number, { message: string; description: string }> = 
  * What was called decides what a 404 means (Legnext's output-storage docs: job IDs stay readable, files are
  * kept 30 days, follow-ups only work on source jobs younger than 3 days).
  */
-export type CallKind = 'jobRead' | 'followUp' | 'submit' | 'account';
+type CallKind = 'jobRead' | 'followUp' | 'submit' | 'account';
 
 export function callKindOf(request: Pick<FailedCall, 'method' | 'path' | 'body'>): CallKind {
 	if (request.path.startsWith('/api/account/')) return 'account';

@@ -1,19 +1,19 @@
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
-
-import { isFinished, parseJob, type LegnextJob } from './job';
-import { legnextRequest } from './client';
-import { readJob } from './wait';
-
 /**
  * For a batch's callback: are the run's other jobs still rendering? Legnext's list of the account's
  * unfinished jobs (`GET /api/account/active_tasks`, free) answers that in one read, so no unfinished job is
  * read while a batch renders; the other jobs are read (once each, for their results) only when none is listed.
  */
 
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+
+import { isFinished, parseJob, type LegnextJob } from './job';
+import { legnextRequest } from './client';
+import { readJob } from './wait';
+
 /** A webhook answers its caller within seconds: the reads here are retried only briefly. */
 const READ_ATTEMPTS = 2;
 
-export interface RenderingCheck {
+interface RenderingCheck {
 	/** How many of the other jobs are (or may be) still rendering; 0 means all are finished. */
 	rendering: number;
 	/** When `rendering` is 0: every other job as read from the API, by item index. */

@@ -1,28 +1,26 @@
-import { createHmac, timingSafeEqual } from 'crypto';
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
-} from 'n8n-workflow';
-
-import { isFinished, parseJob, unwrapCallbackBody, type LegnextJob } from './job';
-import { readApiKey } from './client';
-import { readJob } from './wait';
-
 /**
  * Legnext callbacks are unsigned, so anyone who learns the URL can forge one. A callback is a hint:
  * it must carry our token, and (by default) the job is re-read from the API, whose answer is what fires.
  */
 
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { splitTokenSegment, tokensMatch } from './callbackTokens';
+import { isFinished, parseJob, unwrapCallbackBody, type LegnextJob } from './job';
+import { readJob } from './wait';
+
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
 /** A job object is a few levels deep; far deeper bodies only cost memory and break serialisation downstream. */
-export const MAX_CALLBACK_DEPTH = 16;
+const MAX_CALLBACK_DEPTH = 16;
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface CallbackCheck {
+interface CallbackCheck {
 	/** The call must carry one of these, in the URL's path or in `?token=` (an empty one matches no call). */
 	expectedTokens: string[];
 	/** Re-read the job from the API and use that answer. */
@@ -30,7 +28,7 @@ export interface CallbackCheck {
 }
 
 /** A refused call gets a 4xx/5xx; a progress call (job not finished) gets a 2xx and starts nothing too. */
-export type CallbackVerdict =
+type CallbackVerdict =
 	| { accepted: true; job: LegnextJob }
 	| { accepted: false; status: number; reason: string };
 
@@ -50,93 +48,8 @@ function refuse(status: number, reason: string): CallbackVerdict {
 	return { accepted: false, status, reason };
 }
 
-/** A URL token only the API key's holder can make: an HMAC of `<purpose>:<id>` keyed by the key. */
-export function keyedToken(apiKey: string, purpose: string, id: string): string {
-	return createHmac('sha256', apiKey).update(`${purpose}:${id}`).digest('hex').slice(0, 32);
-}
-
-/**
- * The Trigger's token when its Secret Token is left empty, derived from its webhook ID.
- * A Legnext Video node with the same credential can compute it, a forger cannot.
- */
-export function derivedTriggerToken(apiKey: string, webhookId: string, reference = ''): string {
-	// A reference is covered by the token: a caller who changes it has no matching token.
-	return reference === ''
-		? keyedToken(apiKey, 'legnext-trigger', webhookId)
-		: keyedToken(apiKey, 'legnext-trigger-reference', `${webhookId}\n${reference}`);
-}
-
-/** Joins a token and a reference into one path segment: `<token>~<reference, base64url>`. */
-const REFERENCE_SEPARATOR = '~';
-export const MAX_REFERENCE_LENGTH = 256;
-
-function tokenSegment(token: string, reference: string): string {
-	if (reference === '') return token;
-	return `${token}${REFERENCE_SEPARATOR}${Buffer.from(reference, 'utf8').toString('base64url')}`;
-}
-
-/**
- * A path token segment split into its token and its reference (`null` when it carries none or one that does not
- * decode). The reference rides in the path beside the token, so it survives a sender that drops the query string.
- */
-export function splitTokenSegment(segment: string): { token: string; reference: string | null } {
-	const at = segment.indexOf(REFERENCE_SEPARATOR);
-	if (at < 0) return { token: segment, reference: null };
-	const encoded = segment.slice(at + 1);
-	const reference = Buffer.from(encoded, 'base64url').toString('utf8');
-	const valid =
-		/^[A-Za-z0-9_-]+$/.test(encoded) &&
-		Buffer.from(reference, 'utf8').toString('base64url') === encoded &&
-		reference.length <= MAX_REFERENCE_LENGTH;
-	return { token: segment.slice(0, at), reference: valid ? reference : null };
-}
-
-/** A Legnext Video Trigger's URL (production or test): `/webhook[-test]/<webhookId>/callback`. */
-const TRIGGER_PATH = /\/webhook(?:-test)?\/([0-9a-f-]{36})\/callback\/?$/i;
-
-/**
- * Adds the derived token to a Callback URL that points at a Legnext Video Trigger and carries no token,
- * so users can paste the trigger's URL as it is. The token goes in the path, which survives a sender that
- * drops or rewrites the query string: `/webhook/<id>/callback` becomes `/webhook/<id>/<id>/<token>`, the
- * Trigger's path-token hook. Any other URL is returned unchanged.
- */
-export async function withTriggerToken(
-	ctx: IExecuteFunctions,
-	callbackUrl: string,
-	reference = '',
-): Promise<string> {
-	const url = new URL(callbackUrl);
-	const match = TRIGGER_PATH.exec(url.pathname);
-	if (!match || url.searchParams.has('token')) return callbackUrl;
-	// The token opens that trigger: only this n8n's own webhook address may receive it.
-	if (url.origin !== ownWebhookOrigin(ctx)) return callbackUrl;
-	const webhookId = match[1].toLowerCase();
-	const token = derivedTriggerToken(await readApiKey(ctx), webhookId, reference);
-	const segment = tokenSegment(token, reference);
-	url.pathname = url.pathname.replace(/\/callback\/?$/i, `/${match[1]}/${segment}`);
-	return url.toString();
-}
-
-/** This n8n's webhook origin (WEBHOOK_URL), read from the resume URL n8n builds on it. */
-function ownWebhookOrigin(ctx: IExecuteFunctions): string | null {
-	try {
-		return new URL(String(ctx.getWorkflowDataProxy(0).$execution.resumeUrl)).origin;
-	} catch {
-		return null;
-	}
-}
-
-/** For the output: why a trigger-looking Callback URL got no token (it is not on this n8n), or null. */
-export function callbackUrlNote(ctx: IExecuteFunctions, callbackUrl: string): string | null {
-	const url = new URL(callbackUrl);
-	if (!TRIGGER_PATH.test(url.pathname) || url.searchParams.has('token')) return null;
-	const ownOrigin = ownWebhookOrigin(ctx);
-	if (url.origin === ownOrigin) return null;
-	return `The Callback URL is not on this n8n's webhook address (${ownOrigin ?? 'unknown'}), so no trigger token was added to it: a Legnext Video Trigger there refuses the call unless the URL carries its Secret Token as ?token=.`;
-}
-
 /** The token a call carries: the path's `:token` segment (the Trigger's path form), else `?token=`. */
-export function tokenOfCall(ctx: IWebhookFunctions): unknown {
+function tokenOfCall(ctx: IWebhookFunctions): unknown {
 	const params = ctx.getParamsData() as IDataObject;
 	if (typeof params.token === 'string' && params.token !== '') {
 		return splitTokenSegment(params.token).token;
@@ -148,13 +61,6 @@ export function tokenOfCall(ctx: IWebhookFunctions): unknown {
 export function referenceOfCall(ctx: IWebhookFunctions): string | null {
 	const params = ctx.getParamsData() as IDataObject;
 	return typeof params.token === 'string' ? splitTokenSegment(params.token).reference : null;
-}
-
-export function tokensMatch(given: unknown, expected: string): boolean {
-	if (typeof given !== 'string') return false;
-	const a = Buffer.from(given);
-	const b = Buffer.from(expected);
-	return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Callers answer within seconds, so the confirming read is retried only briefly. */

@@ -22,11 +22,11 @@ import {
 import { sleepUnlessAborted } from './sleep';
 
 export const CREDENTIAL_TYPE = 'legnextVideoApi';
-export const DEFAULT_BASE_URL = 'https://api.legnext.ai';
+const DEFAULT_BASE_URL = 'https://api.legnext.ai';
 
 export type LegnextContext = IExecuteFunctions | IWebhookFunctions;
 
-export interface LegnextRequest {
+interface LegnextRequest {
 	method: IHttpRequestMethods;
 	/** Path below the base URL, e.g. `/api/v1/job/<id>`. */
 	path: string;

@@ -31,7 +31,7 @@ export interface LegnextJob {
 	raw: IDataObject;
 }
 
-export const FINISHED_STATUSES: readonly string[] = ['completed', 'failed'];
+const FINISHED_STATUSES: readonly string[] = ['completed', 'failed'];
 
 export function isFinished(job: LegnextJob): boolean {
 	return FINISHED_STATUSES.includes(job.status);
@@ -198,11 +198,11 @@ export function unwrapCallbackBody(body: unknown): IDataObject | null {
 }
 
 /** Which result fields a job's item carries: only those its kind of job can fill. */
-export type ResultKind = 'video' | 'image' | 'text' | 'any';
+type ResultKind = 'video' | 'image' | 'text' | 'any';
 
 const TEXT_TASK_TYPES: readonly string[] = ['describe', 'shorten'];
 
-export function resultKind(taskType: string): ResultKind {
+function resultKind(taskType: string): ResultKind {
 	if (taskType === '') return 'any';
 	if (isVideoTaskType(taskType)) return 'video';
 	return TEXT_TASK_TYPES.includes(taskType) ? 'text' : 'image';

@@ -1,18 +1,3 @@
-import type {
-	IBinaryKeyData,
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
-
-import { stillRendering } from './batchResume';
-import { keyedToken, rejectCall, verifyCallback } from './callback';
-import { downloadPolicy, downloadResults, readDownloadSettings } from './download';
-import { toJobItem, type LegnextJob } from './job';
-import { readApiKey } from './client';
-
 /**
  * Pause mode: every item's job is submitted with this execution's resume URL as its callback, and the
  * execution waits once in n8n's database (no worker held, no requests sent) until Legnext has called back
@@ -22,6 +7,23 @@ import { readApiKey } from './client';
  * so a callback is only a wake-up: the jobs are stored as the node's input when it pauses, and each call asks
  * Legnext which of them are still rendering. The last one to finish resumes the run with every item.
  */
+
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { stillRendering } from './batchResume';
+import { rejectCall, verifyCallback } from './callback';
+import { keyedToken } from './callbackTokens';
+import { readDownloadSettings } from './downloadParameters';
+import { toJobItem, type LegnextJob } from './job';
+import { downloadForWebhook } from './resultFiles';
+import { InputChecker } from './validation';
+import { readApiKey } from './client';
 
 /**
  * Per-execution token in the resume URL: an HMAC of the execution ID (and, in a batch, the job's index)
@@ -46,31 +48,6 @@ export async function resumeCallbackUrl(
 	if (jobIndex !== null) url.searchParams.set('job', String(jobIndex));
 	url.searchParams.set('token', resumeToken(await readApiKey(ctx), ctx.getExecutionId(), jobIndex));
 	return url.toString();
-}
-
-/**
- * Whether the node runs as an AI agent's tool. n8n 1.x has no `isToolExecution` (it came with 2.0);
- * there the tool variant is the only sign: its type name ends in "Tool" (e.g. `legnextVideoTool`).
- */
-export function isToolCall(ctx: IExecuteFunctions): boolean {
-	if (typeof ctx.isToolExecution === 'function') return ctx.isToolExecution();
-	return ctx.getNode().type.endsWith('Tool');
-}
-
-/** Why a run that asked for pause mode polls instead, or `null` when it can pause. */
-export function pauseUnavailableReason(
-	ctx: IExecuteFunctions,
-	itemCount: number,
-	maxConcurrentJobs: number,
-): string | null {
-	if (isToolCall(ctx)) {
-		return 'An AI tool call cannot pause the execution, so this job was polled instead.';
-	}
-	// A job beyond the limit could only be submitted from a callback, and a repeated callback would pay for it twice.
-	if (itemCount > maxConcurrentJobs) {
-		return `Pause mode submits every job before it pauses, so it takes at most Max Concurrent Jobs (${maxConcurrentJobs}) items: with ${itemCount} items the jobs were polled instead.`;
-	}
-	return null;
 }
 
 /** What the node adds to a job's own fields (Reference, budget estimate): kept across the wait. */
@@ -224,7 +201,7 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 		}
 	}
 
-	const settings = readDownloadSettings((name, fallback) => ctx.getNodeParameter(name, fallback));
+	const settings = readDownloadSettings(new InputChecker(ctx, 0));
 	try {
 		const resumed = await Promise.all(
 			stored.map(async (item, itemIndex): Promise<INodeExecutionData> => {
@@ -236,17 +213,7 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 					{ reference, waitMode: 'pause', callbackReceived: true },
 					creditsEstimated,
 				);
-				const binary: IBinaryKeyData | undefined =
-					done.status === 'completed' && settings.mode !== 'none'
-						? await downloadResults(
-								ctx,
-								done,
-								settings,
-								itemIndex,
-								undefined,
-								downloadPolicy.webhookBudgetMs,
-							)
-						: undefined;
+				const binary = await downloadForWebhook(ctx, done, settings, itemIndex);
 				return { json, ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
 			}),
 		);

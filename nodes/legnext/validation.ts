@@ -1,18 +1,30 @@
-import { isSafeObjectProperty, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
-
 /**
  * Input checks that run before any request, so a bad item spends no credits.
  * Every error names the field (by its label in the editor) and the item.
  */
 
+import {
+	isSafeObjectProperty,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type IWebhookFunctions,
+} from 'n8n-workflow';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const MAX_PROMPT_LENGTH = 8192;
+const MAX_PROMPT_LENGTH = 8192;
 
 export class InputChecker {
+	/** A webhook context (the Trigger, pause mode's resume) reads the node's parameters as item 0's. */
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly ctx: IExecuteFunctions | IWebhookFunctions,
 		private readonly itemIndex: number,
 	) {}
+
+	private parameter(name: string, fallback: unknown): unknown {
+		return 'getBodyData' in this.ctx
+			? this.ctx.getNodeParameter(name, fallback)
+			: this.ctx.getNodeParameter(name, this.itemIndex, fallback);
+	}
 
 	fail(field: string, problem: string, hint?: string): never {
 		throw new NodeOperationError(
@@ -24,7 +36,7 @@ export class InputChecker {
 
 	/** A parameter read as text; an expression that resolves to an object or list is refused. */
 	text(name: string, field: string): string {
-		const value = this.ctx.getNodeParameter(name, this.itemIndex, '') as unknown;
+		const value = this.parameter(name, '');
 		if (value === null || value === undefined) return '';
 		if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 		if (typeof value !== 'string') {
@@ -47,7 +59,7 @@ export class InputChecker {
 
 	/** An index into a job's four results (0-3); people count them 1-4, so the hint says which is which. */
 	resultNumber(name: string, field: string): number {
-		return this.choice(
+		return this.wholeNumber(
 			name,
 			field,
 			3,
@@ -55,9 +67,25 @@ export class InputChecker {
 		);
 	}
 
-	/** A numbered choice from 0 to `max` (a quality, a type, a direction). */
-	choice(name: string, field: string, max: number, hint?: string): number {
-		const value = this.ctx.getNodeParameter(name, this.itemIndex, 0) as unknown;
+	/** An option the API takes as a number code from 0 to `max` (a quality, an upscale type, a direction). */
+	optionCode(name: string, field: string, max: number): number {
+		return this.wholeNumber(name, field, max);
+	}
+
+	/** One of the values an options parameter offers; an expression giving anything else fails here. */
+	option<T extends string>(name: string, field: string, allowed: readonly T[]): T {
+		const value = this.parameter(name, allowed[0]);
+		if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+			this.fail(
+				field,
+				`must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describeValue(value)}`,
+			);
+		}
+		return value as T;
+	}
+
+	private wholeNumber(name: string, field: string, max: number, hint?: string): number {
+		const value = this.parameter(name, 0);
 		const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 		if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > max) {
 			this.fail(
@@ -70,7 +98,7 @@ export class InputChecker {
 	}
 
 	number(name: string, field: string, min: number, max: number, fallback: number): number {
-		const value = this.ctx.getNodeParameter(name, this.itemIndex, fallback) as unknown;
+		const value = this.parameter(name, fallback);
 		const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 		if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) {
 			this.fail(field, `must be a number from ${min} to ${max}, got ${describeValue(value)}`);
@@ -80,7 +108,7 @@ export class InputChecker {
 
 	/** A switch; an expression must give true or false. */
 	boolean(name: string, field: string): boolean {
-		const value = this.ctx.getNodeParameter(name, this.itemIndex, false) as unknown;
+		const value = this.parameter(name, false);
 		if (typeof value !== 'boolean') {
 			this.fail(field, `must be true or false, got ${describeValue(value)}`);
 		}
@@ -163,7 +191,7 @@ export class InputChecker {
  * `constructor` would change the item's object instead of adding a field, and a dotted name cannot be
  * read back with `$binary.<name>`.
  */
-export function binaryFieldNameProblem(name: string): string | null {
+function binaryFieldNameProblem(name: string): string | null {
 	if (name === '') return 'is empty';
 	if (name.includes('.')) return `must not contain a dot, got "${clip(name)}"`;
 	if (!isSafeObjectProperty(name)) return `must not be a reserved name, got "${clip(name)}"`;

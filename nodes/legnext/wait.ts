@@ -1,3 +1,5 @@
+/** Waiting for a job: the poll schedule, the bounded loop, and what a finished job means for the item. */
+
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isFinished, isVideoTaskType, parseJob, type LegnextJob } from './job';
@@ -5,9 +7,7 @@ import { cancelledError } from './apiErrors';
 import { isTransientError, legnextRequest, type LegnextContext } from './client';
 import { sleepUnlessAborted } from './sleep';
 
-/** Waiting for a job: the poll schedule, the bounded loop, and what a finished job means for the item. */
-
-export interface PollSettings {
+interface PollSettings {
 	timeoutMs: number;
 	/** The longest gap between two reads; the schedule grows towards it. */
 	maxIntervalMs: number;
@@ -118,7 +118,7 @@ async function pauseOrCancel(
 	}
 }
 
-export function timeoutError(
+function timeoutError(
 	ctx: LegnextContext,
 	jobId: string,
 	lastStatus: string,

@@ -7,7 +7,7 @@ import nock from 'nock';
 import type { IExecuteFunctions, INodeParameters } from 'n8n-workflow';
 
 import { LegnextVideo } from '../../nodes/LegnextVideo/LegnextVideo.node';
-import { TOOL_DESCRIPTION } from '../../nodes/LegnextVideo/actions/toolResult';
+import { TOOL_DESCRIPTION } from '../../nodes/LegnextVideo/actions/aiTool';
 import {
 	credentialsFor,
 	SENTINEL_KEY,

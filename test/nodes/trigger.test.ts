@@ -13,7 +13,8 @@ import type {
 	INodeParameters,
 } from 'n8n-workflow';
 
-import { derivedTriggerToken, MAX_CALLBACK_BYTES } from '../../nodes/legnext/callback';
+import { MAX_CALLBACK_BYTES } from '../../nodes/legnext/callback';
+import { derivedTriggerToken } from '../../nodes/legnext/callbackTokens';
 import { parseJob, toJobItem } from '../../nodes/legnext/job';
 import {
 	completedJob,

@@ -21,7 +21,7 @@ import {
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
 import { TEST_INSTANCE_URL } from '../helpers/workflow';
-import { derivedTriggerToken } from '../../nodes/legnext/callback';
+import { derivedTriggerToken } from '../../nodes/legnext/callbackTokens';
 import { parseJob, toJobItem } from '../../nodes/legnext/job';
 
 const API = 'http://legnext.test';

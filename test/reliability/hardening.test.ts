@@ -7,8 +7,8 @@ import { randomBytes, randomUUID } from 'crypto';
 import nock from 'nock';
 import { sleep, type IDataObject, type INodeParameters } from 'n8n-workflow';
 
-import { derivedTriggerToken } from '../../nodes/legnext/callback';
-import { downloadPolicy } from '../../nodes/legnext/download';
+import { derivedTriggerToken } from '../../nodes/legnext/callbackTokens';
+import { downloadPolicy } from '../../nodes/legnext/fileDownload';
 import {
 	credentialsFor,
 	nodeTypes,

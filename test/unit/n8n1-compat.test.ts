@@ -4,7 +4,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { pauseUnavailableReason } from '../../nodes/legnext/pause';
+import { pauseUnavailableReason } from '../../nodes/LegnextVideo/actions/settings';
 
 /** An execute context as n8n 1.123 builds it: no isToolExecution. */
 function n8n1Context(nodeType: string): IExecuteFunctions {

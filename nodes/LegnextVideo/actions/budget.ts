@@ -1,3 +1,9 @@
+/**
+ * The budget guard: each item's cost is estimated from the credit table before anything is sent, and items that
+ * would take this node's spend in the execution past "Max Credits per Execution", or the balance below "Keep
+ * Balance Above", are refused before any submit.
+ */
+
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { describeCredits } from '../../legnext/credits';
@@ -5,21 +11,9 @@ import { parseJob } from '../../legnext/job';
 import { legnextRequest } from '../../legnext/client';
 import { InputChecker } from '../../legnext/validation';
 import { numberField, readAccountData } from './account/accountData';
+import type { ItemCost } from './types';
 
-/**
- * The budget guard: each item's cost is estimated from the credit table before anything is sent, and items that
- * would take this node's spend in the execution past "Max Credits per Execution", or the balance below "Keep
- * Balance Above", are refused before any submit.
- */
-
-/** What an item's submit may cost: its prices (one, or every price when the variant is unknown). */
-export interface ItemCost {
-	prices: readonly number[];
-	/** Extend: the source video job, whose cost tells the extension's (an extension is priced as its source). */
-	sourceJobId?: string;
-}
-
-export interface Budget {
+interface Budget {
 	/** Max Credits per Execution; `null` when unset (0). */
 	maxCredits: number | null;
 	/** Keep Balance Above; `null` when unset (0). */

@@ -7,7 +7,7 @@ import {
 
 import { settleConcurrently } from '../../legnext/concurrency';
 import type { LegnextJob } from '../../legnext/job';
-import { isToolCall, pauseUnavailableReason, pauseUntilCallbacks } from '../../legnext/pause';
+import { pauseUntilCallbacks } from '../../legnext/pause';
 import * as account from './account';
 import {
 	applyBudget,
@@ -18,10 +18,11 @@ import {
 	recordSpend,
 	spentInExecution,
 } from './budget';
-import { readMaxConcurrentJobs, type ItemRun, type OperationModule } from './common';
+import { pauseUnavailableReason, readMaxConcurrentJobs } from './settings';
 import * as image from './image';
 import * as job from './job';
-import { toToolResult } from './toolResult';
+import { isToolCall, toToolResult } from './aiTool';
+import type { ItemRun, OperationModule } from './types';
 import * as video from './video';
 
 const resources: Record<string, Record<string, OperationModule>> = {

@@ -1,6 +1,3 @@
-import { createHash } from 'crypto';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-
 /**
  * What each item of a running execution submitted, so n8n's "Retry On Fail" never pays twice: a retry runs
  * the node again in the same execution and process, finds the item's earlier submit here, and picks up its
@@ -8,7 +5,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
  * Kept in memory: a retry happens within seconds in the same process, and nothing here outlives a restart.
  */
 
-export type SubmitRecord =
+import { createHash } from 'crypto';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+type SubmitRecord =
 	/** Legnext accepted it: the job body it answered. */
 	| { outcome: 'accepted'; job: IDataObject }
 	/** No clear answer (5xx, dropped, stopped mid-call): the job may exist. */

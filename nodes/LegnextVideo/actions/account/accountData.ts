@@ -1,8 +1,8 @@
+/** The account endpoints answer `{code: 200, data: {...}, message: "success"}`; reads cost nothing and are retried. */
+
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { legnextRequest } from '../../../legnext/client';
-
-/** The account endpoints answer `{code: 200, data: {...}, message: "success"}`; reads cost nothing and are retried. */
 
 export async function readAccountData(
 	ctx: IExecuteFunctions,

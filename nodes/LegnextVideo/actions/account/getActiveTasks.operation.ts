@@ -1,3 +1,5 @@
+/** Get active tasks: `GET /api/account/active_tasks`, the account's unfinished jobs. Free. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -5,10 +7,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { ItemRun } from '../common';
+import type { ItemRun } from '../types';
 import { numberField, readAccountData } from './accountData';
-
-/** Get active tasks: `GET /api/account/active_tasks`, the account's unfinished jobs. Free. */
 
 const properties: INodeProperties[] = [];
 

@@ -1,9 +1,9 @@
+/** Get balance: `GET /api/account/balance`. Free; lets a workflow stop before it runs out of credits. */
+
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import type { ItemRun } from '../common';
+import type { ItemRun } from '../types';
 import { numberField, readAccountData } from './accountData';
-
-/** Get balance: `GET /api/account/balance`. Free; lets a workflow stop before it runs out of credits. */
 
 const properties: INodeProperties[] = [];
 

@@ -1,9 +1,9 @@
+/** Get account info: `GET /api/account/info`, the plan and how many jobs may run at once. Free. */
+
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import type { ItemRun } from '../common';
+import type { ItemRun } from '../types';
 import { numberField, publicAccountInfo, readAccountData } from './accountData';
-
-/** Get account info: `GET /api/account/info`, the plan and how many jobs may run at once. Free. */
 
 const properties: INodeProperties[] = [];
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../common';
+import type { OperationModule } from '../types';
 import * as getActiveTasks from './getActiveTasks.operation';
 import * as getBalance from './getBalance.operation';
 import * as getInfo from './getInfo.operation';

@@ -1,3 +1,5 @@
+/** Blend: `POST /api/v1/blend` mixes 2 to 5 images (by URL) into four new images. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,9 +9,9 @@ import {
 
 import { creditsFor } from '../../../legnext/credits';
 import { InputChecker } from '../../../legnext/validation';
-import { planSubmit, submitProperties, type ItemRun } from '../common';
-
-/** Blend: `POST /api/v1/blend` mixes 2 to 5 images (by URL) into four new images. */
+import { submitProperties } from '../descriptions';
+import { planSubmit } from '../run';
+import type { ItemRun } from '../types';
 
 const MIN_IMAGES = 2;
 const MAX_IMAGES = 5;
@@ -55,7 +57,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 		check.fail('Aspect Ratio', `must be 2:3, 1:1 or 3:2, got "${aspectRatio}"`);
 	}
 	const body: IDataObject = { imgUrls, aspect_ratio: aspectRatio };
-	return planSubmit(ctx, itemIndex, check, {
+	return planSubmit(ctx, itemIndex, {
 		path: '/api/v1/blend',
 		body,
 		creditsNeeded: creditsFor('image:blend'),

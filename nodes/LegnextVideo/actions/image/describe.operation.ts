@@ -1,3 +1,5 @@
+/** Describe: `POST /api/v1/describe` suggests prompts for an image; the text comes back in `prompts`, no files. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,9 +9,9 @@ import {
 
 import { creditsFor } from '../../../legnext/credits';
 import { InputChecker } from '../../../legnext/validation';
-import { planSubmit, submitProperties, type ItemRun } from '../common';
-
-/** Describe: `POST /api/v1/describe` suggests prompts for an image; the text comes back in `prompts`, no files. */
+import { submitProperties } from '../descriptions';
+import { planSubmit } from '../run';
+import type { ItemRun } from '../types';
 
 const properties: INodeProperties[] = [
 	{
@@ -34,7 +36,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	// `imgUrl` is what the OpenAPI spec, the Postman collection and the vendor's own n8n node send; one version of
 	// the docs names it `imageLink`. A 400 naming either name is answered by one more try with the other.
 	const body: IDataObject = { imgUrl: check.url('imageUrl', 'Image URL', true) };
-	return planSubmit(ctx, itemIndex, check, {
+	return planSubmit(ctx, itemIndex, {
 		path: '/api/v1/describe',
 		body,
 		creditsNeeded: creditsFor('image:describe'),

@@ -1,8 +1,8 @@
+/** Inputs several image operations share, and how they are checked. */
+
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { InputChecker } from '../../../legnext/validation';
-
-/** Inputs several image operations share, and how they are checked. */
 
 export const imageJobIdProperty: INodeProperties = {
 	displayName: 'Image Job ID',
@@ -34,6 +34,14 @@ export const remixPromptProperty: INodeProperties = {
 	description:
 		'Optional new prompt to steer the result, up to 8192 characters. Leave empty to keep the original prompt.',
 };
+
+/** The image an operation works on: `jobId` and `imageNo` of the request body. */
+export function readSourceImage(check: InputChecker): IDataObject {
+	return {
+		jobId: check.jobId('imageJobId', 'Image Job ID'),
+		imageNo: check.resultNumber('imageNumber', 'Image Number'),
+	};
+}
 
 /** Adds `remixPrompt` to the body when the field is filled in. */
 export function addRemixPrompt(check: InputChecker, body: IDataObject): void {

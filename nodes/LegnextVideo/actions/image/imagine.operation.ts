@@ -1,3 +1,5 @@
+/** Imagine: `POST /api/v1/diffusion` makes a 2x2 grid of four images from a text prompt. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,9 +9,9 @@ import {
 
 import { creditsFor } from '../../../legnext/credits';
 import { InputChecker } from '../../../legnext/validation';
-import { planSubmit, submitProperties, type ItemRun } from '../common';
-
-/** Imagine: `POST /api/v1/diffusion` makes a 2x2 grid of four images from a text prompt. */
+import { submitProperties } from '../descriptions';
+import { planSubmit } from '../run';
+import type { ItemRun } from '../types';
 
 const properties: INodeProperties[] = [
 	{
@@ -36,7 +38,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const text = check.text('prompt', 'Prompt');
 	if (text === '') check.fail('Prompt', 'is empty', 'Describe the images you want.');
 	const body: IDataObject = { text: check.prompt(text, 'Prompt') };
-	return planSubmit(ctx, itemIndex, check, {
+	return planSubmit(ctx, itemIndex, {
 		path: '/api/v1/diffusion',
 		body,
 		creditsNeeded: creditsFor('image:imagine'),

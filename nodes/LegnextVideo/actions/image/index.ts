@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../common';
+import type { OperationModule } from '../types';
 import * as blend from './blend.operation';
 import * as describe from './describe.operation';
 import * as imagine from './imagine.operation';

@@ -1,3 +1,5 @@
+/** Outpaint (zoom out): `POST /api/v1/outpaint` extends one image of an image job on all sides, giving four new images. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,15 +9,16 @@ import {
 
 import { creditsFor } from '../../../legnext/credits';
 import { InputChecker } from '../../../legnext/validation';
-import { planSubmit, submitProperties, type ItemRun } from '../common';
+import { submitProperties } from '../descriptions';
+import { planSubmit } from '../run';
+import type { ItemRun } from '../types';
 import {
 	addRemixPrompt,
 	imageJobIdProperty,
 	imageNumberProperty,
 	remixPromptProperty,
+	readSourceImage,
 } from './imageJobInputs';
-
-/** Outpaint (zoom out): `POST /api/v1/outpaint` extends one image of an image job on all sides, giving four new images. */
 
 const properties: INodeProperties[] = [
 	imageJobIdProperty,
@@ -41,12 +44,11 @@ export const description = updateDisplayOptions(
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const check = new InputChecker(ctx, itemIndex);
 	const body: IDataObject = {
-		jobId: check.jobId('imageJobId', 'Image Job ID'),
-		imageNo: check.resultNumber('imageNumber', 'Image Number'),
+		...readSourceImage(check),
 		scale: check.number('scale', 'Scale', 1.1, 2, 1.5),
 	};
 	addRemixPrompt(check, body);
-	return planSubmit(ctx, itemIndex, check, {
+	return planSubmit(ctx, itemIndex, {
 		path: '/api/v1/outpaint',
 		body,
 		creditsNeeded: creditsFor('image:outpaint'),

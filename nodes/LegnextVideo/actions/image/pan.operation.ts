@@ -1,3 +1,5 @@
+/** Pan: `POST /api/v1/pan` extends one image of an image job in one direction, giving four new images. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,15 +9,16 @@ import {
 
 import { creditsFor } from '../../../legnext/credits';
 import { InputChecker } from '../../../legnext/validation';
-import { planSubmit, submitProperties, type ItemRun } from '../common';
+import { submitProperties } from '../descriptions';
+import { planSubmit } from '../run';
+import type { ItemRun } from '../types';
 import {
 	addRemixPrompt,
 	imageJobIdProperty,
 	imageNumberProperty,
 	remixPromptProperty,
+	readSourceImage,
 } from './imageJobInputs';
-
-/** Pan: `POST /api/v1/pan` extends one image of an image job in one direction, giving four new images. */
 
 /** Direction codes as Legnext's OpenAPI spec names them (0=Down, 1=Right, 2=Up, 3=Left); the API takes the number. */
 const DIRECTIONS = ['down', 'right', 'up', 'left'];
@@ -58,13 +61,12 @@ export const description = updateDisplayOptions(
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const check = new InputChecker(ctx, itemIndex);
 	const body: IDataObject = {
-		jobId: check.jobId('imageJobId', 'Image Job ID'),
-		imageNo: check.resultNumber('imageNumber', 'Image Number'),
+		...readSourceImage(check),
 		direction: readDirection(ctx, check, itemIndex),
 		scale: check.number('scale', 'Scale', 1.1, 3, 1.5),
 	};
 	addRemixPrompt(check, body);
-	return planSubmit(ctx, itemIndex, check, {
+	return planSubmit(ctx, itemIndex, {
 		path: '/api/v1/pan',
 		body,
 		creditsNeeded: creditsFor('image:pan'),
@@ -74,5 +76,5 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 function readDirection(ctx: IExecuteFunctions, check: InputChecker, itemIndex: number): number {
 	const value = ctx.getNodeParameter('direction', itemIndex, 1) as unknown;
 	const named = typeof value === 'string' ? DIRECTIONS.indexOf(value.trim().toLowerCase()) : -1;
-	return named >= 0 ? named : check.choice('direction', 'Direction', 3);
+	return named >= 0 ? named : check.optionCode('direction', 'Direction', 3);
 }

@@ -1,3 +1,5 @@
+/** Reroll: `POST /api/v1/reroll` runs an image job's prompt again for four new images. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,10 +9,10 @@ import {
 
 import { creditsFor } from '../../../legnext/credits';
 import { InputChecker } from '../../../legnext/validation';
-import { planSubmit, submitProperties, type ItemRun } from '../common';
+import { submitProperties } from '../descriptions';
+import { planSubmit } from '../run';
+import type { ItemRun } from '../types';
 import { imageJobIdProperty } from './imageJobInputs';
-
-/** Reroll: `POST /api/v1/reroll` runs an image job's prompt again for four new images. */
 
 const properties: INodeProperties[] = [
 	{
@@ -29,7 +31,7 @@ export const description = updateDisplayOptions(
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const check = new InputChecker(ctx, itemIndex);
 	const body: IDataObject = { jobId: check.jobId('imageJobId', 'Image Job ID') };
-	return planSubmit(ctx, itemIndex, check, {
+	return planSubmit(ctx, itemIndex, {
 		path: '/api/v1/reroll',
 		body,
 		creditsNeeded: creditsFor('image:reroll'),

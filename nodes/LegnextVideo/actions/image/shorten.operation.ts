@@ -1,3 +1,5 @@
+/** Shorten: `POST /api/v1/shorten` suggests shorter versions of a prompt; the text comes back in `prompts`, no files. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,9 +9,9 @@ import {
 
 import { creditsFor } from '../../../legnext/credits';
 import { InputChecker } from '../../../legnext/validation';
-import { planSubmit, submitProperties, type ItemRun } from '../common';
-
-/** Shorten: `POST /api/v1/shorten` suggests shorter versions of a prompt; the text comes back in `prompts`, no files. */
+import { submitProperties } from '../descriptions';
+import { planSubmit } from '../run';
+import type { ItemRun } from '../types';
 
 const properties: INodeProperties[] = [
 	{
@@ -34,7 +36,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const prompt = check.text('prompt', 'Prompt');
 	if (prompt === '') check.fail('Prompt', 'is empty', 'Give the prompt to shorten.');
 	const body: IDataObject = { prompt: check.prompt(prompt, 'Prompt') };
-	return planSubmit(ctx, itemIndex, check, {
+	return planSubmit(ctx, itemIndex, {
 		path: '/api/v1/shorten',
 		body,
 		creditsNeeded: creditsFor('image:shorten'),

@@ -1,3 +1,5 @@
+/** Upscale image: `POST /api/v1/upscale` renders one image of an image job larger, as a single image. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,10 +9,10 @@ import {
 
 import { creditsFor } from '../../../legnext/credits';
 import { InputChecker } from '../../../legnext/validation';
-import { planSubmit, submitProperties, type ItemRun } from '../common';
-import { imageJobIdProperty, imageNumberProperty } from './imageJobInputs';
-
-/** Upscale image: `POST /api/v1/upscale` renders one image of an image job larger, as a single image. */
+import { submitProperties } from '../descriptions';
+import { planSubmit } from '../run';
+import type { ItemRun } from '../types';
+import { imageJobIdProperty, imageNumberProperty, readSourceImage } from './imageJobInputs';
 
 const properties: INodeProperties[] = [
 	imageJobIdProperty,
@@ -36,13 +38,12 @@ export const description = updateDisplayOptions(
 
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const check = new InputChecker(ctx, itemIndex);
-	const type = check.choice('upscaleType', 'Upscale Type', 1);
+	const type = check.optionCode('upscaleType', 'Upscale Type', 1);
 	const body: IDataObject = {
-		jobId: check.jobId('imageJobId', 'Image Job ID'),
-		imageNo: check.resultNumber('imageNumber', 'Image Number'),
+		...readSourceImage(check),
 		type,
 	};
-	return planSubmit(ctx, itemIndex, check, {
+	return planSubmit(ctx, itemIndex, {
 		path: '/api/v1/upscale',
 		body,
 		creditsNeeded: creditsFor('image:upscale', type),

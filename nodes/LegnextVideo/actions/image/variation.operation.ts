@@ -1,3 +1,5 @@
+/** Variation: `POST /api/v1/variation` makes four new images close to one image of an image job. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,15 +9,16 @@ import {
 
 import { creditsFor } from '../../../legnext/credits';
 import { InputChecker } from '../../../legnext/validation';
-import { planSubmit, submitProperties, type ItemRun } from '../common';
+import { submitProperties } from '../descriptions';
+import { planSubmit } from '../run';
+import type { ItemRun } from '../types';
 import {
 	addRemixPrompt,
 	imageJobIdProperty,
 	imageNumberProperty,
 	remixPromptProperty,
+	readSourceImage,
 } from './imageJobInputs';
-
-/** Variation: `POST /api/v1/variation` makes four new images close to one image of an image job. */
 
 const properties: INodeProperties[] = [
 	imageJobIdProperty,
@@ -43,12 +46,11 @@ export const description = updateDisplayOptions(
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const check = new InputChecker(ctx, itemIndex);
 	const body: IDataObject = {
-		jobId: check.jobId('imageJobId', 'Image Job ID'),
-		imageNo: check.resultNumber('imageNumber', 'Image Number'),
-		type: check.choice('variationType', 'Variation Type', 1),
+		...readSourceImage(check),
+		type: check.optionCode('variationType', 'Variation Type', 1),
 	};
 	addRemixPrompt(check, body);
-	return planSubmit(ctx, itemIndex, check, {
+	return planSubmit(ctx, itemIndex, {
 		path: '/api/v1/variation',
 		body,
 		creditsNeeded: creditsFor('image:variation'),

@@ -1,11 +1,13 @@
+/** Get job: `GET /api/v1/job/{id}`, optionally waiting until it finishes. Costs no credits. */
+
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { InputChecker } from '../../../legnext/validation';
 import { readJob } from '../../../legnext/wait';
-import { readJobSettings, waitOptionsProperty, waitProperties, type ItemRun } from '../common';
-import { completeJobItem } from '../jobRunner';
-
-/** Get job: `GET /api/v1/job/{id}`, optionally waiting until it finishes. Costs no credits. */
+import { waitOptionsProperty, waitProperties } from '../descriptions';
+import { completeJobItem } from '../run';
+import { readJobSettings } from '../settings';
+import type { ItemRun } from '../types';
 
 const properties: INodeProperties[] = [
 	{

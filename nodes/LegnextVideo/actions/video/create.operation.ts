@@ -1,3 +1,5 @@
+/** Create video: `POST /api/v1/video-diffusion`, animating an image (from an image job or a URL) or, unconfirmed, text alone. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,9 +9,9 @@ import {
 
 import { creditsFor, describeCredits } from '../../../legnext/credits';
 import { InputChecker } from '../../../legnext/validation';
-import { planSubmit, submitProperties, type ItemRun } from '../common';
-
-/** Create video: `POST /api/v1/video-diffusion`, animating an image (from an image job or a URL) or, unconfirmed, text alone. */
+import { submitProperties } from '../descriptions';
+import { planSubmit } from '../run';
+import type { ItemRun } from '../types';
 
 const properties: INodeProperties[] = [
 	{
@@ -144,7 +146,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const source = ctx.getNodeParameter('source', itemIndex) as string;
 	const text = check.text('prompt', 'Prompt');
 	const flags = promptFlags(ctx, check, itemIndex);
-	const quality = check.choice('quality', 'Quality', 1);
+	const quality = check.optionCode('quality', 'Quality', 1);
 	const body: IDataObject = { videoType: quality };
 
 	if (source === 'imageJob') {
@@ -163,7 +165,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 		check.fail('Source', `must be Image URL, Image Job or Text Only, got "${source}"`);
 	}
 
-	return planSubmit(ctx, itemIndex, check, {
+	return planSubmit(ctx, itemIndex, {
 		path: '/api/v1/video-diffusion',
 		body,
 		creditsNeeded: creditsFor('video:create', quality),

@@ -1,3 +1,5 @@
+/** Extend video: `POST /api/v1/extend-video` adds about 4 seconds to one video of a finished video job. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,10 +9,10 @@ import {
 
 import { creditsFor } from '../../../legnext/credits';
 import { InputChecker } from '../../../legnext/validation';
-import { planSubmit, submitProperties, type ItemRun } from '../common';
-import { videoJobIdProperty, videoNumberProperty } from './videoJobInputs';
-
-/** Extend video: `POST /api/v1/extend-video` adds about 4 seconds to one video of a finished video job. */
+import { submitProperties } from '../descriptions';
+import { planSubmit } from '../run';
+import type { ItemRun } from '../types';
+import { readSourceVideo, videoJobIdProperty, videoNumberProperty } from './videoJobInputs';
 
 const properties: INodeProperties[] = [
 	videoJobIdProperty,
@@ -34,13 +36,12 @@ export const description = updateDisplayOptions(
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const check = new InputChecker(ctx, itemIndex);
 	const body: IDataObject = {
-		jobId: check.jobId('videoJobId', 'Video Job ID'),
-		videoNo: check.resultNumber('videoNumber', 'Video Number'),
+		...readSourceVideo(check),
 	};
 	const prompt = check.text('prompt', 'Prompt');
 	if (prompt !== '') body.prompt = check.prompt(prompt, 'Prompt');
 	// Priced like the source video, whose quality the node does not know: the message names both prices.
-	return planSubmit(ctx, itemIndex, check, {
+	return planSubmit(ctx, itemIndex, {
 		path: '/api/v1/extend-video',
 		body,
 		creditsNeeded: creditsFor('video:extend'),

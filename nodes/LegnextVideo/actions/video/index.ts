@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../common';
+import type { OperationModule } from '../types';
 import * as create from './create.operation';
 import * as extend from './extend.operation';
 import * as upscale from './upscale.operation';

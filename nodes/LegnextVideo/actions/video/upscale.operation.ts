@@ -1,3 +1,5 @@
+/** Upscale video: `POST /api/v1/video-upscale` renders one video of a finished video job at higher resolution. */
+
 import {
 	updateDisplayOptions,
 	type IDataObject,
@@ -7,10 +9,10 @@ import {
 
 import { creditsFor } from '../../../legnext/credits';
 import { InputChecker } from '../../../legnext/validation';
-import { planSubmit, submitProperties, type ItemRun } from '../common';
-import { videoJobIdProperty, videoNumberProperty } from './videoJobInputs';
-
-/** Upscale video: `POST /api/v1/video-upscale` renders one video of a finished video job at higher resolution. */
+import { submitProperties } from '../descriptions';
+import { planSubmit } from '../run';
+import type { ItemRun } from '../types';
+import { readSourceVideo, videoJobIdProperty, videoNumberProperty } from './videoJobInputs';
 
 const properties: INodeProperties[] = [
 	videoJobIdProperty,
@@ -26,10 +28,9 @@ export const description = updateDisplayOptions(
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun {
 	const check = new InputChecker(ctx, itemIndex);
 	const body: IDataObject = {
-		jobId: check.jobId('videoJobId', 'Video Job ID'),
-		videoNo: check.resultNumber('videoNumber', 'Video Number'),
+		...readSourceVideo(check),
 	};
-	return planSubmit(ctx, itemIndex, check, {
+	return planSubmit(ctx, itemIndex, {
 		path: '/api/v1/video-upscale',
 		body,
 		creditsNeeded: creditsFor('video:upscale'),

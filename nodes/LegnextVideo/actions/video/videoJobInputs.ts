@@ -1,6 +1,8 @@
-import type { INodeProperties } from 'n8n-workflow';
+/** The inputs extend and upscale share (which video of which video job) and their reader. */
 
-/** The two inputs extend and upscale share: which video of which video job. */
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import type { InputChecker } from '../../../legnext/validation';
 
 export const videoJobIdProperty: INodeProperties = {
 	displayName: 'Video Job ID',
@@ -20,3 +22,11 @@ export const videoNumberProperty: INodeProperties = {
 	typeOptions: { minValue: 0, maxValue: 3 },
 	description: 'Which of the job\u2019s four videos to use, 0 to 3',
 };
+
+/** The video an operation works on: `jobId` and `videoNo` of the request body. */
+export function readSourceVideo(check: InputChecker): IDataObject {
+	return {
+		jobId: check.jobId('videoJobId', 'Video Job ID'),
+		videoNo: check.resultNumber('videoNumber', 'Video Number'),
+	};
+}

@@ -1,101 +1,14 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+/** The parameters several operations share: Callback URL, Reference, waiting, downloads and options. */
 
-import {
-	downloadProperties,
-	type DownloadMode,
-	type DownloadSettings,
-} from '../../legnext/download';
-import { MAX_REFERENCE_LENGTH } from '../../legnext/callback';
-import type { LegnextJob } from '../../legnext/job';
-import { InputChecker } from '../../legnext/validation';
-import type { ItemCost } from './budget';
-import { submitAndComplete, type SubmitRequest } from './jobRunner';
+import type { INodeProperties } from 'n8n-workflow';
 
-/** Parameters shared by several operations, and the code that reads them. */
-
-/** Handed to each running item by the router. */
-export interface RunControl {
-	/** Aborted when the execution is cancelled, or when another item failed and the node is about to stop. */
-	signal: AbortSignal;
-	/** Called once a job was accepted (and paid), so the node can name it if the run stops early. */
-	submitted(jobId: string): void;
-	/** Why pause mode is not possible in this run (more items than Max Concurrent Jobs, AI tool call), or `null`. */
-	pauseUnavailable: string | null;
-	/** The item's estimated credits (budget guard), shown as `creditsEstimated`; `null` for free operations. */
-	creditsEstimated: number | null;
-	/** How many items the node runs: with more than one, each job's resume URL names its item. */
-	itemCount: number;
-	/** Pause mode: the job was submitted with the resume URL; the router pauses once every item has run. */
-	awaitCallback(job: LegnextJob, timeoutMs: number): void;
-}
-
-/** What an operation's `plan` returns: the item's checked inputs, ready to run. Nothing is sent before it runs. */
-/** One output item per job, or (Split Into Items) one per downloaded file. */
-export type ItemRun = ((
-	control: RunControl,
-) => Promise<INodeExecutionData | INodeExecutionData[]>) & {
-	/** Submit operations: what the item may cost, for the budget guard. */
-	cost?: ItemCost;
-};
-
-/** The parameters every submit operation ends with: callback URL, waiting, downloads and options. */
-export function submitProperties(files: ResultFiles = 'results'): INodeProperties[] {
-	return [
-		callbackUrlProperty,
-		referenceProperty,
-		...waitProperties(true, files),
-		waitStrategyProperty,
-		...waitStrategyNotices,
-		waitOptionsProperty,
-	];
-}
-
-/** Ends a submit operation's plan: adds the optional callback, reads the wait settings, returns the run. */
-export function planSubmit(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	check: InputChecker,
-	request: SubmitRequest,
-): ItemRun {
-	const callback = check.callbackUrl('callbackUrl', 'Callback URL');
-	const reference = check.text('reference', 'Reference');
-	if (reference.length > MAX_REFERENCE_LENGTH) {
-		check.fail(
-			'Reference',
-			`is ${reference.length} characters long, at most ${MAX_REFERENCE_LENGTH}`,
-		);
-	}
-	const body = callback === '' ? request.body : { ...request.body, callback };
-	const submit = { ...request, body, reference };
-	const settings = readJobSettings(ctx, itemIndex);
-	const run: ItemRun = async (control) =>
-		await submitAndComplete(ctx, submit, settings, itemIndex, control);
-	run.cost = { prices: request.creditsNeeded, sourceJobId: request.creditsSourceJobId };
-	return run;
-}
-
-export interface OperationModule {
-	description: INodeProperties[];
-	/** Reads and checks one item's parameters (no network), so bad input fails before any credit is spent. */
-	plan(ctx: IExecuteFunctions, itemIndex: number): ItemRun;
-}
-
-export interface JobSettings {
-	wait: boolean;
-	timeoutMs: number;
-	maxPollIntervalMs: number;
-	/** Wait Strategy "Pause Until Callback" was chosen. */
-	pause: boolean;
-	download: DownloadSettings;
-	/** Split Into Items: one output item per downloaded file. */
-	split: boolean;
-}
+import { downloadProperties } from '../../legnext/downloadParameters';
 
 export const DEFAULT_TIMEOUT_MINUTES = 20;
 export const DEFAULT_MAX_CONCURRENT_JOBS = 6;
 export const DEFAULT_MAX_POLL_INTERVAL_SECONDS = 30;
 
-export const callbackUrlProperty: INodeProperties = {
+const callbackUrlProperty: INodeProperties = {
 	displayName: 'Callback URL',
 	name: 'callbackUrl',
 	type: 'string',
@@ -105,7 +18,7 @@ export const callbackUrlProperty: INodeProperties = {
 		'Optional URL Legnext POSTs the finished job to, e.g. the Production URL of a Legnext Video Trigger node. Leave empty for none.',
 };
 
-export const referenceProperty: INodeProperties = {
+const referenceProperty: INodeProperties = {
 	displayName: 'Reference',
 	name: 'reference',
 	type: 'string',
@@ -116,7 +29,7 @@ export const referenceProperty: INodeProperties = {
 };
 
 /** Submit operations only: Get Job has no job to hand a callback to. */
-export const waitStrategyProperty: INodeProperties = {
+const waitStrategyProperty: INodeProperties = {
 	displayName: 'Wait Strategy',
 	name: 'waitStrategy',
 	type: 'options',
@@ -196,7 +109,7 @@ const noDownloadProperty: INodeProperties = {
  * Wait toggle plus download choices; submit operations wait by default, Get Job does not.
  * `files`: `results` (videos, or an upscaled image), `gridImages` (image jobs with a 2x2 grid), `none` (text results).
  */
-export type ResultFiles = 'results' | 'gridImages' | 'none';
+type ResultFiles = 'results' | 'gridImages' | 'none';
 
 export function waitProperties(
 	waitByDefault: boolean,
@@ -279,58 +192,14 @@ export const waitOptionsProperty: INodeProperties = {
 	],
 };
 
-export function readJobSettings(ctx: IExecuteFunctions, itemIndex: number): JobSettings {
-	const check = new InputChecker(ctx, itemIndex);
-	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
-	const timeoutMinutes = check.number(
-		'options.timeoutMinutes',
-		'Timeout (Minutes)',
-		0.01,
-		7 * 24 * 60,
-		DEFAULT_TIMEOUT_MINUTES,
-	);
-	const maxPollSeconds = check.number(
-		'options.maxPollIntervalSeconds',
-		'Max Poll Interval (Seconds)',
-		0.05,
-		3600,
-		DEFAULT_MAX_POLL_INTERVAL_SECONDS,
-	);
-	const pause = wait && ctx.getNodeParameter('waitStrategy', itemIndex, 'poll') === 'pause';
-	if (pause && check.text('callbackUrl', 'Callback URL') !== '') {
-		check.fail(
-			'Callback URL',
-			'must be empty with Wait Strategy "Pause Until Callback"',
-			'In pause mode the node gives Legnext its own resume URL.',
-		);
-	}
-	const mode = (
-		wait ? ctx.getNodeParameter('download', itemIndex, 'none') : 'none'
-	) as DownloadMode;
-	const binaryProperty =
-		mode === 'none'
-			? 'data'
-			: check.binaryFieldName('binaryPropertyName', 'Put Output File in Field');
-	return {
-		wait,
-		timeoutMs: timeoutMinutes * 60_000,
-		maxPollIntervalMs: maxPollSeconds * 1000,
-		pause,
-		split: check.boolean('options.splitIntoItems', 'Split Into Items'),
-		download: {
-			mode,
-			resultNumber: mode === 'one' ? check.resultNumber('downloadNumber', 'Result to Download') : 0,
-			binaryProperty,
-		},
-	};
-}
-
-export function readMaxConcurrentJobs(ctx: IExecuteFunctions): number {
-	return new InputChecker(ctx, 0).number(
-		'options.maxConcurrentJobs',
-		'Max Concurrent Jobs',
-		1,
-		100,
-		DEFAULT_MAX_CONCURRENT_JOBS,
-	);
+/** The parameters every submit operation ends with: callback URL, waiting, downloads and options. */
+export function submitProperties(files: ResultFiles = 'results'): INodeProperties[] {
+	return [
+		callbackUrlProperty,
+		referenceProperty,
+		...waitProperties(true, files),
+		waitStrategyProperty,
+		...waitStrategyNotices,
+		waitOptionsProperty,
+	];
 }

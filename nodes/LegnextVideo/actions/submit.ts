@@ -1,21 +1,19 @@
+/**
+ * Sends a job to Legnext once: a retry of the node picks up the job an earlier try paid for, a submit that may
+ * have reached Legnext is not sent again, and a body field whose name the sources dispute is renamed once.
+ */
+
 import {
 	NodeApiError,
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
-	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { callbackUrlNote, withTriggerToken } from '../../legnext/callback';
-import { downloadResultFiles } from '../../legnext/download';
-import { isFinished, parseJob, toJobItem, type LegnextJob } from '../../legnext/job';
-import { resumeCallbackUrl } from '../../legnext/pause';
 import { legnextRequest, mayHaveCreatedJob } from '../../legnext/client';
-import { assertCompleted, pollUntilFinished } from '../../legnext/wait';
-import type { JobSettings, RunControl } from './common';
+import { parseJob, type LegnextJob } from '../../legnext/job';
 import { earlierSubmit, recordSubmit, submitKey } from './submitLedger';
-
-/** Submit a job once, then (when asked) wait for it and download its files: the path every submit operation takes. */
+import type { RunControl } from './types';
 
 export interface SubmitRequest {
 	path: string;
@@ -24,8 +22,6 @@ export interface SubmitRequest {
 	creditsNeeded: number[];
 	/** Extend: the source job, whose cost tells this call's (read for the budget guard). */
 	creditsSourceJobId?: string;
-	/** The item's Reference: in the output, and in a Trigger Callback URL's token segment. */
-	reference?: string;
 	/**
 	 * A body field whose name the sources dispute: when Legnext answers 400/422 naming either name, the
 	 * submit is sent once more with the field renamed (a refused request creates no job and costs nothing).
@@ -118,98 +114,4 @@ export async function submitJob(
 	recordSubmit(key, { outcome: 'accepted', job: body });
 	control.submitted(job.jobId);
 	return job;
-}
-
-/**
- * Turns a submitted or read job into the node's output item, waiting and downloading as the settings say.
- * `wait` holds the fields that say how the node waited; they go before `raw` in the item.
- */
-export async function completeJobItem(
-	ctx: IExecuteFunctions,
-	job: LegnextJob,
-	settings: JobSettings,
-	itemIndex: number,
-	signal: AbortSignal | undefined,
-	{
-		failOnJobError = true,
-		wait = {},
-		creditsEstimated,
-	}: { failOnJobError?: boolean; wait?: IDataObject; creditsEstimated?: number | null } = {},
-): Promise<INodeExecutionData | INodeExecutionData[]> {
-	let current = job;
-	if (settings.wait && !isFinished(current)) {
-		current = await pollUntilFinished(ctx, current.jobId, {
-			timeoutMs: settings.timeoutMs,
-			maxIntervalMs: settings.maxPollIntervalMs,
-			itemIndex,
-			signal,
-		});
-	}
-	if (failOnJobError) assertCompleted(ctx, current, itemIndex);
-	const json = toJobItem(current, wait, creditsEstimated);
-	if (current.status !== 'completed' || settings.download.mode === 'none') return { json };
-	const files = await downloadResultFiles(ctx, current, settings.download, itemIndex, signal);
-	if (!settings.split) {
-		return { json, binary: Object.fromEntries(files.map(({ key, data }) => [key, data])) };
-	}
-	// Split Into Items: one item per file, each in the one binary field an upload node reads.
-	return files.map(({ file, data }) => ({
-		json: {
-			jobId: current.jobId,
-			fileNumber: file.number < 0 ? 'grid' : file.number,
-			fileUrl: file.url,
-			fileCount: files.length,
-			taskType: current.taskType,
-			status: current.status,
-			...(creditsEstimated === undefined ? {} : { creditsEstimated }),
-		},
-		binary: { [settings.download.binaryProperty]: data },
-	}));
-}
-
-export async function submitAndComplete(
-	ctx: IExecuteFunctions,
-	request: SubmitRequest,
-	settings: JobSettings,
-	itemIndex: number,
-	control: RunControl,
-): Promise<INodeExecutionData | INodeExecutionData[]> {
-	if (settings.pause && control.pauseUnavailable === null) {
-		const callback = await resumeCallbackUrl(ctx, itemIndex, control.itemCount > 1);
-		const job = await submitJob(
-			ctx,
-			{ ...request, body: { ...request.body, callback } },
-			itemIndex,
-			control,
-		);
-		control.awaitCallback(job, settings.timeoutMs);
-		return {
-			json: toJobItem(
-				job,
-				{ reference: request.reference || null, waitMode: 'pause' },
-				control.creditsEstimated,
-			),
-		};
-	}
-	const callback = request.body.callback;
-	const submit =
-		typeof callback === 'string'
-			? {
-					...request,
-					body: {
-						...request.body,
-						callback: await withTriggerToken(ctx, callback, request.reference),
-					},
-				}
-			: request;
-	const job = await submitJob(ctx, submit, itemIndex, control);
-	const wait: IDataObject = { reference: request.reference || null };
-	if (settings.wait) wait.waitMode = 'poll';
-	if (settings.wait && settings.pause) wait.waitNote = control.pauseUnavailable;
-	const callbackNote = typeof callback === 'string' ? callbackUrlNote(ctx, callback) : null;
-	if (callbackNote !== null) wait.callbackNote = callbackNote;
-	return await completeJobItem(ctx, job, settings, itemIndex, control.signal, {
-		wait,
-		creditsEstimated: control.creditsEstimated,
-	});
 }
