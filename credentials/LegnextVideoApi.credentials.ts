@@ -1,3 +1,5 @@
+/** The Legnext Video API credential: API key and Base URL, sent as the x-api-key header, tested with a free balance read. */
+
 import type {
 	IAuthenticateGeneric,
 	IAuthenticateRuleResponseSuccessBody,

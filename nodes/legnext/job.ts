@@ -1,3 +1,5 @@
+/** The Legnext job object: read tolerantly from any API or callback body, and the flat item both nodes output for it. */
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { redactUrlSecrets } from './secrets';
