@@ -9,14 +9,14 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { CREDENTIAL_TYPE } from '../legnext/client';
+import { resumeFromCallback } from '../legnext/pause';
 import * as account from './actions/account';
+import { TOOL_DESCRIPTION } from './actions/aiTool';
 import * as image from './actions/image';
 import * as job from './actions/job';
 import { route } from './actions/router';
-import { TOOL_DESCRIPTION } from './actions/aiTool';
 import * as video from './actions/video';
-import { CREDENTIAL_TYPE } from '../legnext/client';
-import { resumeFromCallback } from '../legnext/pause';
 
 export class LegnextVideo implements INodeType {
 	description: INodeTypeDescription = {

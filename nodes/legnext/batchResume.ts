@@ -6,8 +6,8 @@
 
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { isFinished, parseJob, type LegnextJob } from './job';
 import { legnextRequest } from './client';
+import { isFinished, parseJob, type LegnextJob } from './job';
 import { readJob } from './wait';
 
 /** A webhook answers its caller within seconds: the reads here are retried only briefly. */

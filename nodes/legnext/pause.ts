@@ -19,11 +19,11 @@ import type {
 import { stillRendering } from './batchResume';
 import { rejectCall, verifyCallback } from './callback';
 import { keyedToken } from './callbackTokens';
+import { readApiKey } from './client';
 import { readDownloadSettings } from './downloadParameters';
 import { toJobItem, type LegnextJob } from './job';
 import { downloadForWebhook } from './resultFiles';
 import { InputChecker } from './validation';
-import { readApiKey } from './client';
 
 /**
  * Per-execution token in the resume URL: an HMAC of the execution ID (and, in a batch, the job's index)

@@ -2,9 +2,9 @@
 
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isFinished, isVideoTaskType, parseJob, type LegnextJob } from './job';
 import { cancelledError } from './apiErrors';
 import { isTransientError, legnextRequest, type LegnextContext } from './client';
+import { isFinished, isVideoTaskType, parseJob, type LegnextJob } from './job';
 import { sleepUnlessAborted } from './sleep';
 
 interface PollSettings {

@@ -6,9 +6,9 @@
 
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
+import { legnextRequest } from '../../legnext/client';
 import { describeCredits } from '../../legnext/credits';
 import { parseJob } from '../../legnext/job';
-import { legnextRequest } from '../../legnext/client';
 import { InputChecker } from '../../legnext/validation';
 import { numberField, readAccountData } from './account/accountData';
 import type { ItemCost } from './types';

@@ -5,12 +5,12 @@
 
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { MAX_REFERENCE_LENGTH } from '../../legnext/callbackTokens';
 import {
 	NO_DOWNLOAD,
 	readDownloadSettings,
 	type DownloadSettings,
 } from '../../legnext/downloadParameters';
-import { MAX_REFERENCE_LENGTH } from '../../legnext/callbackTokens';
 import { InputChecker } from '../../legnext/validation';
 import { isToolCall } from './aiTool';
 import {
@@ -112,6 +112,7 @@ export function pauseUnavailableReason(
 	return null;
 }
 
+/** Max Concurrent Jobs, one value for the whole run (read from the first item). */
 export function readMaxConcurrentJobs(ctx: IExecuteFunctions): number {
 	return new InputChecker(ctx, 0).number(
 		'options.maxConcurrentJobs',
