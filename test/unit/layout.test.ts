@@ -1,5 +1,5 @@
 /**
- * The shape of the shipped code (issue 15): no import circle in nodes/ and credentials/, no shipped file over
+ * The shape of the shipped code: no import circle in nodes/ and credentials/, no shipped file over
  * 300 lines, and the names that must agree written once.
  */
 import { readSourceFiles } from '../helpers/source-tree';
