@@ -9,14 +9,9 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { LegnextVideo } from '../../nodes/LegnextVideo/LegnextVideo.node';
 import { LegnextVideoTrigger } from '../../nodes/LegnextVideoTrigger/LegnextVideoTrigger.node';
 import { retryPolicy } from '../../nodes/shared/transport';
-import {
-	MANUAL_TRIGGER_TYPE,
-	runWorkflow,
-	SET_ITEMS_TYPE,
-	startWorkflow,
-	type RunWorkflowOptions,
-	type WorkflowJson,
-} from './workflow';
+import { MANUAL_TRIGGER_TYPE, SET_ITEMS_TYPE } from './workflow/builtin-nodes';
+import type { WorkflowJson } from './workflow/session';
+import { runWorkflow, startWorkflow, type RunWorkflowOptions } from './workflow/run';
 
 export const VIDEO_NODE_TYPE = 'n8n-nodes-legnext-video.legnextVideo';
 export const TRIGGER_NODE_TYPE = 'n8n-nodes-legnext-video.legnextVideoTrigger';

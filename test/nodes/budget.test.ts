@@ -23,7 +23,7 @@ import {
 	videoWorkflow,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
-import { runWorkflow } from '../helpers/workflow';
+import { runWorkflow } from '../helpers/workflow/run';
 
 let sim: Simulator;
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));

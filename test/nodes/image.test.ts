@@ -19,7 +19,7 @@ import {
 	expectSubmit as expectSubmitTo,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
-import { resumeWorkflow } from '../helpers/workflow';
+import { resumeWorkflow } from '../helpers/workflow/resume';
 import { creditsFor, type PricedOperation } from '../../nodes/shared/credits';
 import { parseJob, toJobItem } from '../../nodes/shared/job';
 

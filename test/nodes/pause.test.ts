@@ -16,7 +16,8 @@ import {
 	useFastRetries,
 	VIDEO_NODE,
 } from '../helpers/legnext';
-import { resumeWorkflow, type WorkflowRunResult } from '../helpers/workflow';
+import type { WorkflowRunResult } from '../helpers/workflow/run';
+import { resumeWorkflow } from '../helpers/workflow/resume';
 
 const API = 'http://legnext.test';
 const CDN = 'http://cdn.test';

@@ -16,7 +16,8 @@ import {
 	VIDEO_NODE,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
-import { runWebhook, TEST_INSTANCE_URL } from '../helpers/workflow';
+import { TEST_INSTANCE_URL } from '../helpers/workflow/session';
+import { runWebhook } from '../helpers/workflow/webhook';
 
 let sim: Simulator;
 beforeAll(async () => {

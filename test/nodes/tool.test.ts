@@ -16,7 +16,7 @@ import {
 	videoWorkflow,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
-import { runWorkflow } from '../helpers/workflow';
+import { runWorkflow } from '../helpers/workflow/run';
 
 /** The Video node as an agent's tool call sees it: the same code, `isToolExecution()` true. */
 class VideoNodeAsTool extends LegnextVideo {

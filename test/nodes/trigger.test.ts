@@ -28,15 +28,12 @@ import {
 	useFastRetries,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
-import {
-	binaryBuffer,
-	harnessLog,
-	runWebhook,
-	runWorkflow,
-	SET_ITEMS_TYPE,
-	type WebhookRequest,
-	type WebhookRunResult,
-} from '../helpers/workflow';
+import { SET_ITEMS_TYPE } from '../helpers/workflow/builtin-nodes';
+import { harnessLog } from '../helpers/workflow/n8n-runtime';
+import { runWorkflow } from '../helpers/workflow/run';
+import { binaryBuffer } from '../helpers/workflow/binary';
+import { runWebhook, type WebhookRunResult } from '../helpers/workflow/webhook';
+import type { WebhookRequest } from '../helpers/workflow/express-fakes';
 
 const API = 'http://legnext.test';
 const CDN = 'http://cdn.test';

@@ -20,7 +20,7 @@ import {
 	expectSubmit as expectSubmitTo,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
-import { TEST_INSTANCE_URL } from '../helpers/workflow';
+import { TEST_INSTANCE_URL } from '../helpers/workflow/session';
 import { derivedTriggerToken } from '../../nodes/shared/callback';
 import { parseJob, toJobItem } from '../../nodes/shared/job';
 

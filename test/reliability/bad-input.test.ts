@@ -20,12 +20,9 @@ import {
 	videoWorkflow,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
-import {
-	runWebhook,
-	runWorkflow,
-	type WebhookRequest,
-	type WorkflowRunResult,
-} from '../helpers/workflow';
+import { runWorkflow, type WorkflowRunResult } from '../helpers/workflow/run';
+import { runWebhook } from '../helpers/workflow/webhook';
+import type { WebhookRequest } from '../helpers/workflow/express-fakes';
 import { exposureFigures, watch } from './exposure';
 import { flush, report } from './report';
 

@@ -14,7 +14,7 @@ import {
 	VIDEO_NODE,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
-import type { WorkflowRunResult } from '../helpers/workflow';
+import type { WorkflowRunResult } from '../helpers/workflow/run';
 import { exposureFigures, watch } from './exposure';
 import { flush, report } from './report';
 

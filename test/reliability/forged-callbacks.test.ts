@@ -18,13 +18,10 @@ import {
 	VIDEO_NODE,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
-import {
-	resumeWorkflow,
-	runWebhook,
-	type WebhookRequest,
-	type WebhookRunResult,
-	type WorkflowRunResult,
-} from '../helpers/workflow';
+import type { WorkflowRunResult } from '../helpers/workflow/run';
+import { runWebhook, type WebhookRunResult } from '../helpers/workflow/webhook';
+import type { WebhookRequest } from '../helpers/workflow/express-fakes';
+import { resumeWorkflow } from '../helpers/workflow/resume';
 import { exposureFigures, watch } from './exposure';
 import { flush, report } from './report';
 

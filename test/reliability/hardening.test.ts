@@ -21,16 +21,11 @@ import {
 	VIDEO_NODE_TYPE,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
-import {
-	MANUAL_TRIGGER_TYPE,
-	resumeWorkflow,
-	runWebhook,
-	runWorkflow,
-	SET_ITEMS_TYPE,
-	TEST_INSTANCE_URL,
-	type WebhookRunResult,
-	type WorkflowRunResult,
-} from '../helpers/workflow';
+import { MANUAL_TRIGGER_TYPE, SET_ITEMS_TYPE } from '../helpers/workflow/builtin-nodes';
+import { TEST_INSTANCE_URL } from '../helpers/workflow/session';
+import { runWorkflow, type WorkflowRunResult } from '../helpers/workflow/run';
+import { runWebhook, type WebhookRunResult } from '../helpers/workflow/webhook';
+import { resumeWorkflow } from '../helpers/workflow/resume';
 import { exposureFigures, watch } from './exposure';
 
 const TOKEN = randomBytes(16).toString('hex');

@@ -5,7 +5,7 @@
  */
 import nock from 'nock';
 
-import { harnessLog } from '../helpers/workflow';
+import { harnessLog } from '../helpers/workflow/n8n-runtime';
 import {
 	completedJob,
 	everythingVisible,
