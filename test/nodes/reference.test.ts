@@ -1,5 +1,5 @@
 /**
- * Issue 17 point 4, trigger correlation: a Video node item's Reference travels in the Trigger Callback URL the
+ * Trigger correlation: a Video node item's Reference travels in the Trigger Callback URL the
  * simulator is given (beside the derived token, which covers it), comes out of the Trigger as `reference` and out
  * of the Video node itself; a call whose reference was changed is refused with 401.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 17 point 3, Split Into Items: one output item per downloaded file, each with its binary in `data`, its URL,
+ * Split Into Items: one output item per downloaded file, each with its binary in `data`, its URL,
  * its number, the job ID and the input's paired item; the default stays one item per job.
  */
 import nock from 'nock';

@@ -1,5 +1,5 @@
 /**
- * Issue 17 point 2, agent tool mode. n8n runs a `usableAsTool` node for an agent with a context whose
+ * Agent tool mode. n8n runs a `usableAsTool` node for an agent with a context whose
  * `isToolExecution()` is true (n8n-core's SupplyDataContext); here the Video node runs in WorkflowExecute with
  * that one answer changed, against the simulator. The result is compact JSON with no binary data.
  */

@@ -198,7 +198,7 @@ describe('request bodies and output, without waiting', () => {
 		}
 	});
 
-	it('issue 13 point 5: a trigger-looking Callback URL on another host gets no token, and the output says the trigger will refuse it', async () => {
+	it('a trigger-looking Callback URL on another host gets no token, and the output says the trigger will refuse it', async () => {
 		const webhookId = '5b9a2c4e-7d1f-4e3a-9b8c-0a1b2c3d4e5f';
 		const token = derivedTriggerToken(SENTINEL_KEY, webhookId);
 		for (const given of [

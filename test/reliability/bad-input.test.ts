@@ -1,5 +1,5 @@
 /**
- * Issue 7, bad input: a table of bad inputs to the Video and Trigger nodes, run against the local
+ * Bad input: a table of bad inputs to the Video and Trigger nodes, run against the local
  * Legnext simulator, which counts every request. Each row must give a clear error (the field and the
  * item; for the API's refusals its HTTP code), send no submit (an API refusal: exactly the one refused
  * submit), and end as a normal n8n result rather than a crash. Figures go to ./report.js.

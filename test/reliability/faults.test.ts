@@ -1,5 +1,5 @@
 /**
- * Issue 7, against the local Legnext simulator: faults survived (read errors, 429s, dropped
+ * Reliability against the local Legnext simulator: faults survived (read errors, 429s, dropped
  * connections, latency), submit faults (never sent twice, 429 retried), stuck jobs (bounded by the
  * timeout) and cancelled executions (stopped within a second). Figures go to ./report.js.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 7, forged callbacks: calls to the Trigger node and to the Video node's pause-mode resume URL
+ * Forged callbacks: calls to the Trigger node and to the Video node's pause-mode resume URL
  * with a wrong token, about an unknown job, with a status the API does not confirm, or replayed.
  * None may fire a workflow, resume an execution or change a result. The local Legnext simulator is
  * the API that confirms (or not) each claimed job. Figures go to ./report.js.

@@ -1,7 +1,8 @@
 /**
- * Issue 13, hardening: one test (or more) per point of the issue, each run against the local Legnext
+ * Hardening: one block per guarantee (no redirects followed, bounded downloads, no double payment,
+ * tokens kept out of outputs, checked callback input...), each run against the local Legnext
  * simulator (redirecting API, stalling CDN, error page as file) or a local server, through n8n-core's
- * WorkflowExecute or the nodes' real webhook functions. Each fails on the code before the fix.
+ * WorkflowExecute or the nodes' real webhook functions. Each test fails on code without the guarantee.
  */
 import { randomBytes, randomUUID } from 'crypto';
 import nock from 'nock';
@@ -114,7 +115,7 @@ async function callTrigger(
 const errorText = (result: { error?: unknown }) =>
 	`${String((result.error as { message?: unknown })?.message)} ${String((result.error as { description?: unknown })?.description)}`;
 
-describe('1. Legnext calls never follow a redirect', () => {
+describe('Legnext calls never follow a redirect', () => {
 	it('a job read answered 302 to another origin: nothing reaches that origin, the error names the redirect', async () => {
 		sim.enqueue({ path: '/api/v1/job/', redirectTo: elsewhere.url, times: -1 });
 		const jobId = randomUUID();
@@ -141,7 +142,7 @@ describe('1. Legnext calls never follow a redirect', () => {
 	});
 });
 
-describe('2. every download is bounded', () => {
+describe('every download is bounded', () => {
 	it('a CDN that sends headers and then stalls ends the item within the bound, naming the stall', async () => {
 		sim.enqueue({ path: '/cdn/', stall: 'body', times: -1 });
 		const started = Date.now();
@@ -236,7 +237,7 @@ describe('2. every download is bounded', () => {
 	}, 20_000);
 });
 
-describe('3. the Trigger records a delivery only once the workflow starts', () => {
+describe('the Trigger records a delivery only once the workflow starts', () => {
 	it('a download failure answers 503 and records nothing; the repeat fires once; a third call is a duplicate', async () => {
 		const job = await finishedVideoJob();
 		sim.enqueue({ path: '/cdn/', status: 503, times: FAST_DOWNLOADS.attempts });
@@ -268,7 +269,7 @@ describe('3. the Trigger records a delivery only once the workflow starts', () =
 	});
 });
 
-describe('4. Retry On Fail never pays twice', () => {
+describe('Retry On Fail never pays twice', () => {
 	function retryingWorkflow(parameters: INodeParameters) {
 		return {
 			nodes: [
@@ -329,7 +330,7 @@ describe('4. Retry On Fail never pays twice', () => {
 	}, 20_000);
 });
 
-describe('6. tokens stay out of outputs and errors', () => {
+describe('tokens stay out of outputs and errors', () => {
 	it('the echoed Callback URL in `raw` has its trigger token replaced', async () => {
 		const webhookId = randomUUID();
 		const token = derivedTriggerToken(SENTINEL_KEY, webhookId);
@@ -370,7 +371,7 @@ describe('6. tokens stay out of outputs and errors', () => {
 	});
 });
 
-describe('7. callback input is checked before use (Confirm off)', () => {
+describe('callback input is checked before use (Confirm off)', () => {
 	it('a deeply nested body is refused with 400 and fires nothing', async () => {
 		const job = await finishedVideoJob();
 		let nested: IDataObject = { end: true };
@@ -400,7 +401,7 @@ describe('7. callback input is checked before use (Confirm off)', () => {
 	});
 });
 
-describe('8. a download must be what the job promised', () => {
+describe('a download must be what the job promised', () => {
 	it('a CDN error page sent as 200 text/html is an error naming the job and host, not the signed query', async () => {
 		sim.configure({ signedUrls: true });
 		sim.enqueue({ path: '/cdn/', expiredPage: true });
@@ -418,7 +419,7 @@ describe('8. a download must be what the job promised', () => {
 	});
 });
 
-describe('9. binary field names are checked before anything is sent', () => {
+describe('binary field names are checked before anything is sent', () => {
 	it.each(['__proto__', 'constructor', 'a.b'])(
 		'"%s" is refused, naming the field and the item',
 		async (name) => {
@@ -444,7 +445,7 @@ describe('9. binary field names are checked before anything is sent', () => {
 	});
 });
 
-describe('10. Stop during a submit', () => {
+describe('Stop during a submit', () => {
 	it('says the job may have been created', async () => {
 		sim.enqueue({
 			method: 'POST',
