@@ -26,8 +26,9 @@ import {
 	SENTINEL_KEY,
 	TRIGGER_NODE_TYPE,
 	useFastRetries,
+	useSimulator,
 } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
+import { createSimulator } from '../helpers/simulator';
 import { SET_ITEMS_TYPE } from '../helpers/workflow/builtin-nodes';
 import { harnessLog } from '../helpers/workflow/n8n-runtime';
 import { runWorkflow } from '../helpers/workflow/run';
@@ -878,16 +879,7 @@ describe('in a workflow', () => {
 });
 
 describe('against the Legnext simulator', () => {
-	let sim: Simulator;
-
-	beforeAll(async () => {
-		nock.enableNetConnect('127.0.0.1');
-		sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 600_000, videoBytes: 200_000 });
-	});
-	afterAll(async () => {
-		await sim.close();
-		nock.disableNetConnect();
-	});
+	const sim = useSimulator({ apiKey: SENTINEL_KEY, jobMs: 600_000, videoBytes: 200_000 });
 
 	async function api(method: 'GET' | 'POST', path: string, body?: IDataObject) {
 		const response = await fetch(`${sim.url}${path}`, {

@@ -16,10 +16,11 @@ import {
 	SENTINEL_KEY,
 	startVideoNode,
 	useFastRetries,
+	useSimulator,
 	VIDEO_NODE,
+	countRequests,
 	expectSubmit as expectSubmitTo,
 } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
 import { TEST_INSTANCE_URL } from '../helpers/workflow/session';
 import { derivedTriggerToken } from '../../nodes/shared/callback';
 import { parseJob, toJobItem } from '../../nodes/shared/job';
@@ -489,36 +490,17 @@ describe('checks before any request', () => {
 
 	for (const [name, parameters, message] of cases) {
 		it(`${name}: clear error, nothing sent`, async () => {
-			let requests = 0;
-			nock(API)
-				.persist()
-				.intercept(/.*/, 'POST')
-				.reply(() => {
-					requests++;
-					return [200, jobBody()];
-				})
-				.intercept(/.*/, 'GET')
-				.reply(() => {
-					requests++;
-					return [200, jobBody()];
-				});
+			const requests = countRequests(API);
 			const result = await runVideoNode({ parameters, baseUrl: API });
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(message);
 			expect(result.error?.message).toMatch(/\(item 0\)$/);
-			expect(requests).toBe(0);
+			expect(requests()).toBe(0);
 		});
 	}
 
 	it('one bad item among three: nothing is submitted at all', async () => {
-		let requests = 0;
-		nock(API)
-			.persist()
-			.post(/.*/)
-			.reply(() => {
-				requests++;
-				return [200, jobBody()];
-			});
+		const requests = countRequests(API);
 		const result = await runVideoNode({
 			parameters: { ...base, imageUrl: '={{ $json.url }}', waitForCompletion: false },
 			items: [
@@ -529,7 +511,7 @@ describe('checks before any request', () => {
 			baseUrl: API,
 		});
 		expect(result.error?.message).toMatch(/^Image URL must be an http.*\(item 1\)$/);
-		expect(requests).toBe(0);
+		expect(requests()).toBe(0);
 	});
 
 	it('with Continue On Fail the bad item becomes an error item and the others go on', async () => {
@@ -599,15 +581,7 @@ describe('cancellation', () => {
 });
 
 describe('batches (simulator)', () => {
-	let sim: Simulator;
-	beforeAll(async () => {
-		nock.enableNetConnect('127.0.0.1');
-		sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 500, videoBytes: 4096 });
-	});
-	afterAll(async () => {
-		await sim.close();
-		nock.disableNetConnect();
-	});
+	const sim = useSimulator({ apiKey: SENTINEL_KEY, jobMs: 500, videoBytes: 4096 });
 
 	it('12 items with limit 3: never more than 3 jobs in flight, about 4 job-times, order kept', async () => {
 		const items = Array.from({ length: 12 }, (_, i) => ({ url: `https://img.test/${i}.png` }));

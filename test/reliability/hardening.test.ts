@@ -5,7 +5,6 @@
  * WorkflowExecute or the nodes' real webhook functions. Each test fails on code without the guarantee.
  */
 import { randomBytes, randomUUID } from 'crypto';
-import nock from 'nock';
 import { sleep, type IDataObject, type INodeParameters } from 'n8n-workflow';
 
 import { derivedTriggerToken } from '../../nodes/shared/callback';
@@ -18,10 +17,10 @@ import {
 	startVideoNode,
 	TRIGGER_NODE_TYPE,
 	useFastRetries,
+	useSimulator,
 	VIDEO_NODE,
 	VIDEO_NODE_TYPE,
 } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
 import { MANUAL_TRIGGER_TYPE, SET_ITEMS_TYPE } from '../helpers/workflow/builtin-nodes';
 import { TEST_INSTANCE_URL } from '../helpers/workflow/session';
 import { runWorkflow, type WorkflowRunResult } from '../helpers/workflow/run';
@@ -34,27 +33,22 @@ const TRIGGER_NODE_ID = randomUUID();
 /** Short bounds, so a hanging download fails the test's own timeout instead of ending in time. */
 const FAST_DOWNLOADS = { answerTimeoutMs: 300, stallTimeoutMs: 300, attempts: 2 };
 
-let sim: Simulator;
+useFastRetries();
+const sim = useSimulator({
+	apiKey: SENTINEL_KEY,
+	jobMs: 150,
+	videoBytes: 4096,
+	faults: { callbackLossRate: 1 },
+});
 /** Another origin (a second simulator): nothing may reach it. */
-let elsewhere: Simulator;
+const elsewhere = useSimulator({ apiKey: SENTINEL_KEY });
 const requestsElsewhere = () =>
 	Object.values(elsewhere.stats().requests as Record<string, number>).reduce(
 		(sum, n) => sum + n,
 		0,
 	);
-
-useFastRetries();
 const savedDownloadPolicy = { ...downloadPolicy };
-beforeAll(async () => {
-	nock.disableNetConnect();
-	nock.enableNetConnect('127.0.0.1');
-	sim = await createSimulator({
-		apiKey: SENTINEL_KEY,
-		jobMs: 150,
-		videoBytes: 4096,
-		faults: { callbackLossRate: 1 },
-	});
-	elsewhere = await createSimulator({ apiKey: SENTINEL_KEY });
+beforeAll(() => {
 	Object.assign(downloadPolicy, FAST_DOWNLOADS);
 });
 beforeEach(() => {
@@ -63,11 +57,8 @@ beforeEach(() => {
 	sim.reset();
 	elsewhere.reset();
 });
-afterAll(async () => {
+afterAll(() => {
 	Object.assign(downloadPolicy, savedDownloadPolicy);
-	await sim.close();
-	await elsewhere.close();
-	nock.enableNetConnect();
 	exposureFigures();
 });
 

@@ -15,9 +15,9 @@ import {
 	runVideoNode,
 	SENTINEL_KEY,
 	useFastRetries,
+	useSimulator,
 } from '../helpers/legnext';
 import { retryPolicy } from '../../nodes/shared/transport';
-import { createSimulator, type Simulator } from '../helpers/simulator';
 
 const API = 'http://legnext.test';
 
@@ -239,15 +239,7 @@ describe('submits are never sent twice', () => {
 
 /** Dropped connections need a real socket (nock's replyWithError never settles n8n-core's request). */
 describe('dropped connections (simulator)', () => {
-	let sim: Simulator;
-	beforeAll(async () => {
-		nock.enableNetConnect('127.0.0.1');
-		sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 100 });
-	});
-	afterAll(async () => {
-		await sim.close();
-		nock.disableNetConnect();
-	});
+	const sim = useSimulator({ apiKey: SENTINEL_KEY, jobMs: 100 });
 	beforeEach(() => sim.reset());
 
 	it('a read is retried after the connection drops', async () => {
