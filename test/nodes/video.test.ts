@@ -499,15 +499,19 @@ describe('checks before any request', () => {
 		});
 	}
 
+	/** Create from each item's `url`, without waiting; the middle one of three is not a URL. */
+	const urlFromEachItem = { ...base, imageUrl: '={{ $json.url }}', waitForCompletion: false };
+	const oneBadUrlAmongThree = [
+		{ url: 'https://img.test/1.png' },
+		{ url: 'not a url' },
+		{ url: 'https://img.test/3.png' },
+	];
+
 	it('one bad item among three: nothing is submitted at all', async () => {
 		const requests = countRequests(API);
 		const result = await runVideoNode({
-			parameters: { ...base, imageUrl: '={{ $json.url }}', waitForCompletion: false },
-			items: [
-				{ url: 'https://img.test/1.png' },
-				{ url: 'not a url' },
-				{ url: 'https://img.test/3.png' },
-			],
+			parameters: urlFromEachItem,
+			items: oneBadUrlAmongThree,
 			baseUrl: API,
 		});
 		expect(result.error?.message).toMatch(/^Image URL must be an http.*\(item 1\)$/);
@@ -524,12 +528,8 @@ describe('checks before any request', () => {
 				return [200, jobBody()];
 			});
 		const result = await runVideoNode({
-			parameters: { ...base, imageUrl: '={{ $json.url }}', waitForCompletion: false },
-			items: [
-				{ url: 'https://img.test/1.png' },
-				{ url: 'not a url' },
-				{ url: 'https://img.test/3.png' },
-			],
+			parameters: urlFromEachItem,
+			items: oneBadUrlAmongThree,
 			baseUrl: API,
 			continueOnFail: true,
 		});
