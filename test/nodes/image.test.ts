@@ -566,7 +566,7 @@ describe('pause mode', () => {
 	});
 });
 
-describe('checks before any request', () => {
+describe('checks before any image request', () => {
 	const job = { imageJobId: IMAGE_JOB_ID };
 	const cases: Array<[string, INodeParameters, RegExp]> = [
 		['imagine: empty prompt', { operation: 'imagine', prompt: '  ' }, /^Prompt is empty/],

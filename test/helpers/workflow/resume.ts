@@ -1,7 +1,4 @@
-/**
- * Resuming an execution that waits in putExecutionToWait, as n8n does when `$execution.resumeUrl`
- * is called: the waiting node's restart webhook runs, then the engine continues the run.
- */
+/** Continuing a waiting execution from a `WorkflowRunResult`, through its node's restart webhook. */
 import { WorkflowExecute } from 'n8n-core';
 import { deepCopy, type IExecuteData, type INode } from 'n8n-workflow';
 
