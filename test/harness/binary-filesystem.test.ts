@@ -11,12 +11,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import {
-	getBinaryDataService,
-	MANUAL_TRIGGER_TYPE,
-	runWorkflow,
-	useBinaryDataMode,
-} from '../helpers/workflow';
+import { MANUAL_TRIGGER_TYPE } from '../helpers/workflow/builtin-nodes';
+import { getBinaryDataService, useBinaryDataMode } from '../helpers/workflow/n8n-runtime';
+import { runWorkflow } from '../helpers/workflow/run';
 
 // A fixed folder (reused by later runs); the test deletes its executions' files.
 const storagePath = '/tmp/n8n-nodes-legnext-video-harness/binary-data';

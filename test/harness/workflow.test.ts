@@ -19,17 +19,12 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import {
-	MANUAL_TRIGGER_TYPE,
-	resumeWorkflow,
-	runWebhook,
-	runWorkflow,
-	SET_ITEMS_TYPE,
-	startWorkflow,
-	type WorkflowJson,
-	type WorkflowNodeJson,
-} from '../helpers/workflow';
-import { testCredentials } from '../helpers/credential-test';
+import { MANUAL_TRIGGER_TYPE, SET_ITEMS_TYPE } from '../helpers/workflow/builtin-nodes';
+import type { WorkflowJson, WorkflowNodeJson } from '../helpers/workflow/session';
+import { runWorkflow, startWorkflow } from '../helpers/workflow/run';
+import { runWebhook } from '../helpers/workflow/webhook';
+import { resumeWorkflow } from '../helpers/workflow/resume';
+import { testCredentials } from '../helpers/workflow/credential-test';
 import { LegnextVideoApi } from '../../credentials/LegnextVideoApi.credentials';
 
 const API = 'http://127.0.0.1:1234';

@@ -9,14 +9,10 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { LegnextVideo } from '../../nodes/LegnextVideo/LegnextVideo.node';
 import { LegnextVideoTrigger } from '../../nodes/LegnextVideoTrigger/LegnextVideoTrigger.node';
 import { retryPolicy } from '../../nodes/legnext/client';
-import {
-	MANUAL_TRIGGER_TYPE,
-	runWorkflow,
-	SET_ITEMS_TYPE,
-	startWorkflow,
-	type RunWorkflowOptions,
-	type WorkflowJson,
-} from './workflow';
+import { MANUAL_TRIGGER_TYPE, SET_ITEMS_TYPE } from './workflow/builtin-nodes';
+import type { WorkflowJson } from './workflow/session';
+import { runWorkflow, startWorkflow, type RunWorkflowOptions } from './workflow/run';
+import { createSimulator, type Simulator } from './simulator';
 
 export const VIDEO_NODE_TYPE = 'n8n-nodes-legnext-video.legnextVideo';
 export const TRIGGER_NODE_TYPE = 'n8n-nodes-legnext-video.legnextVideoTrigger';
@@ -42,6 +38,24 @@ export function useFastRetries(): void {
 		retryPolicy.maxDelayMs = 5;
 	});
 	afterAll(() => Object.assign(retryPolicy, saved));
+}
+
+/**
+ * A local Legnext simulator for the enclosing test file or describe block: started before its
+ * tests, with loopback connections let through nock meanwhile, and closed after them. The returned
+ * object is filled in once the simulator has started: use it in tests and hooks, not at load time.
+ */
+export function useSimulator(options: Parameters<typeof createSimulator>[0]): Simulator {
+	const sim = {} as Simulator;
+	beforeAll(async () => {
+		nock.enableNetConnect('127.0.0.1');
+		Object.assign(sim, await createSimulator(options));
+	});
+	afterAll(async () => {
+		await sim.close();
+		nock.disableNetConnect();
+	});
+	return sim;
 }
 
 export interface VideoNodeRun {
@@ -130,6 +144,17 @@ export function completedJob(videoUrls: string[], overrides: IDataObject = {}): 
 		},
 		...overrides,
 	});
+}
+
+/** Answers every GET and POST to `api` with `reply` and counts them: for checks that nothing is sent. */
+export function countRequests(api: string, reply: IDataObject = jobBody()): () => number {
+	let requests = 0;
+	const answer = (): [number, IDataObject] => {
+		requests++;
+		return [200, reply];
+	};
+	nock(api).persist().intercept(/.*/, 'POST').reply(answer).intercept(/.*/, 'GET').reply(answer);
+	return () => requests;
 }
 
 /** Everything a user could see of a run, as one string, to search for the API key. */

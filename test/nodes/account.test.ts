@@ -12,9 +12,9 @@ import {
 	runVideoNode,
 	SENTINEL_KEY,
 	useFastRetries,
+	useSimulator,
 	VIDEO_NODE,
 } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
 
 const API = 'http://legnext.test';
 
@@ -174,15 +174,7 @@ it('a read is retried after a server error (free, so safe to repeat)', async () 
 });
 
 describe('simulator', () => {
-	let sim: Simulator;
-	beforeAll(async () => {
-		nock.enableNetConnect('127.0.0.1');
-		sim = await createSimulator({ apiKey: SENTINEL_KEY, credits: 12345, concurrency: 4 });
-	});
-	afterAll(async () => {
-		await sim.close();
-		nock.disableNetConnect();
-	});
+	const sim = useSimulator({ apiKey: SENTINEL_KEY, credits: 12345, concurrency: 4 });
 
 	it('balance and info read the simulator\u2019s credits and concurrency', async () => {
 		const run = async (operation: string) =>

@@ -1,5 +1,5 @@
 /**
- * Issue 17 point 1, the budget guard: the Video node in n8n-core's WorkflowExecute against the simulator, which
+ * The budget guard: the Video node in n8n-core's WorkflowExecute against the simulator, which
  * counts submits and balance reads. Items past "Max Credits per Execution" or below "Keep Balance Above" are
  * refused before any submit, and every submitted item carries `creditsEstimated`.
  */
@@ -23,7 +23,7 @@ import {
 	videoWorkflow,
 } from '../helpers/legnext';
 import { createSimulator, type Simulator } from '../helpers/simulator';
-import { runWorkflow } from '../helpers/workflow';
+import { runWorkflow } from '../helpers/workflow/run';
 
 let sim: Simulator;
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));

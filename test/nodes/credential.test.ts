@@ -4,7 +4,7 @@
  */
 import nock from 'nock';
 
-import { testCredentials } from '../helpers/credential-test';
+import { testCredentials } from '../helpers/workflow/credential-test';
 import { SENTINEL_KEY } from '../helpers/legnext';
 
 const API = 'http://legnext.test';

@@ -15,11 +15,12 @@ import {
 	runVideoNode,
 	SENTINEL_KEY,
 	useFastRetries,
+	useSimulator,
 	VIDEO_NODE,
+	countRequests,
 	expectSubmit as expectSubmitTo,
 } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
-import { resumeWorkflow } from '../helpers/workflow';
+import { resumeWorkflow } from '../helpers/workflow/resume';
 import { creditsFor, type PricedOperation } from '../../nodes/legnext/credits';
 import { parseJob, toJobItem } from '../../nodes/legnext/job';
 
@@ -565,7 +566,7 @@ describe('pause mode', () => {
 	});
 });
 
-describe('checks before any request', () => {
+describe('checks before any image request', () => {
 	const job = { imageJobId: IMAGE_JOB_ID };
 	const cases: Array<[string, INodeParameters, RegExp]> = [
 		['imagine: empty prompt', { operation: 'imagine', prompt: '  ' }, /^Prompt is empty/],
@@ -710,19 +711,7 @@ describe('checks before any request', () => {
 
 	for (const [name, parameters, message] of cases) {
 		it(`${name}: clear error, nothing sent`, async () => {
-			let requests = 0;
-			nock(API)
-				.persist()
-				.intercept(/.*/, 'POST')
-				.reply(() => {
-					requests++;
-					return [200, imageJob()];
-				})
-				.intercept(/.*/, 'GET')
-				.reply(() => {
-					requests++;
-					return [200, imageJob()];
-				});
+			const requests = countRequests(API, imageJob());
 			const result = await runVideoNode({
 				parameters: { resource: 'image', ...parameters },
 				baseUrl: API,
@@ -730,21 +719,13 @@ describe('checks before any request', () => {
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(message);
 			expect(result.error?.message).toMatch(/\(item 0\)$/);
-			expect(requests).toBe(0);
+			expect(requests()).toBe(0);
 		});
 	}
 });
 
 describe('against the simulator', () => {
-	let sim: Simulator;
-	beforeAll(async () => {
-		nock.enableNetConnect('127.0.0.1');
-		sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 200 });
-	});
-	afterAll(async () => {
-		await sim.close();
-		nock.disableNetConnect();
-	});
+	const sim = useSimulator({ apiKey: SENTINEL_KEY, jobMs: 200 });
 
 	const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 	const wait = { maxPollIntervalSeconds: 0.05, timeoutMinutes: 1 };

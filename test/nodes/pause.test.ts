@@ -16,7 +16,8 @@ import {
 	useFastRetries,
 	VIDEO_NODE,
 } from '../helpers/legnext';
-import { resumeWorkflow, type WorkflowRunResult } from '../helpers/workflow';
+import type { WorkflowRunResult } from '../helpers/workflow/run';
+import { resumeWorkflow } from '../helpers/workflow/resume';
 
 const API = 'http://legnext.test';
 const CDN = 'http://cdn.test';
@@ -268,8 +269,15 @@ describe('a batch in pause mode', () => {
 	const batchVideos = BATCH_IDS.map((_, n) => randomBytes(1024 + n));
 	const batchJob = (n: number) => completedJob([`${CDN}/b/${n}.mp4`], { job_id: BATCH_IDS[n] });
 
-	/** Starts a 3-item pause run; each item's job ID is BATCH_IDS[item] (the item read from `job=`). */
-	async function startBatch(): Promise<{ waiting: WorkflowRunResult; callbacks: URL[] }> {
+	/**
+	 * Starts a 3-item pause run; each item's job ID is BATCH_IDS[item] (the item read from `job=`).
+	 * Counts the API reads made before the run waits (any GET answers 500).
+	 */
+	async function startBatch(): Promise<{
+		waiting: WorkflowRunResult;
+		callbacks: URL[];
+		readsBeforeWait: number;
+	}> {
 		const callbacks: URL[] = [];
 		nock(API)
 			.persist()
@@ -280,17 +288,32 @@ describe('a batch in pause mode', () => {
 				callbacks[index] = callback;
 				return [200, jobBody({ job_id: BATCH_IDS[index] })];
 			});
+		let readsBeforeWait = 0;
+		nock(API)
+			.persist()
+			.get(/.*/)
+			.reply(() => {
+				readsBeforeWait++;
+				return [500, {}];
+			});
 		const waiting = await runVideoNode({
 			parameters: { ...pauseCreate, download: 'one', downloadNumber: 1 },
 			items: [{ n: 0 }, { n: 1 }, { n: 2 }],
 			baseUrl: API,
 		});
 		nock.cleanAll();
-		return { waiting, callbacks };
+		return { waiting, callbacks, readsBeforeWait };
 	}
 
-	/** Legnext's job reads (counted per job ID) and its active-task list, which holds `active()`. */
-	function batchApi(active: () => string[], finished: Set<string>) {
+	/**
+	 * A waiting batch and Legnext behind it: job reads (counted per job ID) say `finished` jobs are
+	 * completed and the others processing; the active-task list shows the unfinished jobs
+	 * ('unfinished'), none ('empty') or fails with 500 ('failing'); the CDN serves every file.
+	 * `callBack(n)` sends job n's completed callback to item n's URL (or to `url`).
+	 */
+	async function waitingBatch(finishedIds: string[], list: 'unfinished' | 'empty' | 'failing') {
+		const { waiting, callbacks } = await startBatch();
+		const finished = new Set(finishedIds);
 		const reads: Record<string, number> = {};
 		let unfinishedReads = 0;
 		let listReads = 0;
@@ -312,29 +335,28 @@ describe('a batch in pause mode', () => {
 			.get('/api/account/active_tasks')
 			.reply(() => {
 				listReads++;
-				const tasks = active().map((id) => jobBody({ job_id: id, status: 'processing' }));
+				if (list === 'failing') return [500, {}];
+				const active = list === 'unfinished' ? BATCH_IDS.filter((id) => !finished.has(id)) : [];
+				const tasks = active.map((id) => jobBody({ job_id: id, status: 'processing' }));
 				return [200, { total_active: tasks.length, concurrent_limit: 6, tasks }];
 			});
 		BATCH_IDS.forEach((_, n) => nock(CDN).persist().get(`/b/${n}.mp4`).reply(200, batchVideos[n]));
-		return { reads, unfinishedReads: () => unfinishedReads, listReads: () => listReads };
-	}
-
-	async function callBack(waiting: WorkflowRunResult, callback: URL, n: number) {
-		return await resumeWorkflow(waiting, callbackRequest(callback, batchJob(n)));
+		return {
+			waiting,
+			callbacks,
+			finished,
+			reads,
+			unfinishedReads: () => unfinishedReads,
+			listReads: () => listReads,
+			callBack: async (n: number, url = callbacks[n]) =>
+				await resumeWorkflow(waiting, callbackRequest(url, batchJob(n))),
+		};
 	}
 
 	it('submits every job with its own resume URL, then waits once without reading any job', async () => {
-		let reads = 0;
-		nock(API)
-			.persist()
-			.get(/.*/)
-			.reply(() => {
-				reads++;
-				return [500, {}];
-			});
-		const { waiting, callbacks } = await startBatch();
+		const { waiting, callbacks, readsBeforeWait } = await startBatch();
 		expect(waiting.status).toBe('waiting');
-		expect(reads).toBe(0);
+		expect(readsBeforeWait).toBe(0);
 		expect(callbacks.map((c) => c.searchParams.get('job'))).toEqual(['0', '1', '2']);
 		const tokens = new Set(callbacks.map((c) => c.searchParams.get('token')));
 		expect(tokens.size).toBe(3);
@@ -353,25 +375,23 @@ describe('a batch in pause mode', () => {
 	});
 
 	it('resumes once, after the last callback, with every item in order and its file; no unfinished job is read', async () => {
-		const { waiting, callbacks } = await startBatch();
-		const finished = new Set<string>();
-		const api = batchApi(() => BATCH_IDS.filter((id) => !finished.has(id)), finished);
+		const batch = await waitingBatch([], 'unfinished');
 
-		finished.add(BATCH_IDS[1]);
-		const first = await callBack(waiting, callbacks[1], 1);
+		batch.finished.add(BATCH_IDS[1]);
+		const first = await batch.callBack(1);
 		expect(first.webhook.response).toMatchObject({ status: 200, body: { ok: true } });
 		expect(first.result).toBeUndefined();
 		// A repeat changes nothing.
-		const repeat = await callBack(waiting, callbacks[1], 1);
+		const repeat = await batch.callBack(1);
 		expect(repeat.webhook.response.status).toBe(200);
 		expect(repeat.result).toBeUndefined();
 
-		finished.add(BATCH_IDS[0]);
-		const second = await callBack(waiting, callbacks[0], 0);
+		batch.finished.add(BATCH_IDS[0]);
+		const second = await batch.callBack(0);
 		expect(second.result).toBeUndefined();
 
-		finished.add(BATCH_IDS[2]);
-		const last = await callBack(waiting, callbacks[2], 2);
+		batch.finished.add(BATCH_IDS[2]);
+		const last = await batch.callBack(2);
 		expect(last.webhook.response.status).toBe(200);
 		expect(last.result?.status).toBe('success');
 		const output = last.result!.outputOf(VIDEO_NODE);
@@ -385,54 +405,44 @@ describe('a batch in pause mode', () => {
 			expect(item.pairedItem).toEqual({ item: n });
 			expect((await last.result!.binaryBuffer(item, 'data')).equals(batchVideos[n])).toBe(true);
 		}
-		expect(api.unfinishedReads()).toBe(0);
-		expect(api.listReads()).toBe(4);
+		expect(batch.unfinishedReads()).toBe(0);
+		expect(batch.listReads()).toBe(4);
 		expect(everythingVisible(output)).not.toContain(SENTINEL_KEY);
 	});
 
 	it("a forged token, another item's token or another item's job changes nothing", async () => {
-		const { waiting, callbacks } = await startBatch();
-		const finished = new Set(BATCH_IDS);
-		const api = batchApi(() => [], finished);
+		const batch = await waitingBatch(BATCH_IDS, 'empty');
 		const forged = await resumeWorkflow(
-			waiting,
-			callbackRequest(callbacks[0], batchJob(0), '0'.repeat(32)),
+			batch.waiting,
+			callbackRequest(batch.callbacks[0], batchJob(0), '0'.repeat(32)),
 		);
 		expect(forged.webhook.response.status).toBe(401);
 		// Item 0's token with item 1's index.
-		const swapped = new URL(callbacks[0]);
+		const swapped = new URL(batch.callbacks[0]);
 		swapped.searchParams.set('job', '1');
-		expect((await callBack(waiting, swapped, 1)).webhook.response.status).toBe(401);
+		expect((await batch.callBack(1, swapped)).webhook.response.status).toBe(401);
 		for (const job of ['x', '-1', '1.5']) {
-			const bad = new URL(callbacks[0]);
+			const bad = new URL(batch.callbacks[0]);
 			bad.searchParams.set('job', job);
-			expect((await callBack(waiting, bad, 0)).webhook.response.status).toBe(401);
+			expect((await batch.callBack(0, bad)).webhook.response.status).toBe(401);
 		}
 		// Item 0's URL about item 1's job.
-		const wrongJob = await callBack(waiting, callbacks[0], 1);
+		const wrongJob = await batch.callBack(1, batch.callbacks[0]);
 		expect(wrongJob.webhook.response.status).toBe(409);
 		expect(wrongJob.result).toBeUndefined();
-		expect(api.listReads()).toBe(0);
+		expect(batch.listReads()).toBe(0);
 	});
 
 	it('without the active-task list, a callback reads the other jobs and stops at the first unfinished one', async () => {
-		const { waiting, callbacks } = await startBatch();
-		const finished = new Set([BATCH_IDS[2]]);
-		const api = batchApi(() => [], finished);
-		nock.removeInterceptor({
-			hostname: 'legnext.test',
-			path: '/api/account/active_tasks',
-			method: 'GET',
-		});
-		nock(API).persist().get('/api/account/active_tasks').reply(500, {});
-		const early = await callBack(waiting, callbacks[2], 2);
+		const batch = await waitingBatch([BATCH_IDS[2]], 'failing');
+		const early = await batch.callBack(2);
 		expect(early.result).toBeUndefined();
 		expect(early.webhook.response.body).toMatchObject({ ok: true });
-		expect(api.unfinishedReads()).toBe(1);
-		expect(api.reads[BATCH_IDS[1]]).toBeUndefined();
+		expect(batch.unfinishedReads()).toBe(1);
+		expect(batch.reads[BATCH_IDS[1]]).toBeUndefined();
 
-		finished.add(BATCH_IDS[0]).add(BATCH_IDS[1]);
-		const last = await callBack(waiting, callbacks[1], 1);
+		batch.finished.add(BATCH_IDS[0]).add(BATCH_IDS[1]);
+		const last = await batch.callBack(1);
 		expect(last.result?.outputOf(VIDEO_NODE).map((item) => item.json.status)).toEqual([
 			'completed',
 			'completed',
@@ -484,10 +494,8 @@ describe('a batch in pause mode', () => {
 	});
 
 	it('a job the list no longer shows but the API still renders does not resume the run', async () => {
-		const { waiting, callbacks } = await startBatch();
-		const finished = new Set([BATCH_IDS[0], BATCH_IDS[2]]);
-		batchApi(() => [], finished);
-		const call = await callBack(waiting, callbacks[0], 0);
+		const batch = await waitingBatch([BATCH_IDS[0], BATCH_IDS[2]], 'empty');
+		const call = await batch.callBack(0);
 		expect(call.result).toBeUndefined();
 		expect(call.webhook.response.body).toMatchObject({
 			ok: true,

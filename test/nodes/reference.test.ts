@@ -1,10 +1,9 @@
 /**
- * Issue 17 point 4, trigger correlation: a Video node item's Reference travels in the Trigger Callback URL the
+ * Trigger correlation: a Video node item's Reference travels in the Trigger Callback URL the
  * simulator is given (beside the derived token, which covers it), comes out of the Trigger as `reference` and out
  * of the Video node itself; a call whose reference was changed is refused with 401.
  */
 import { randomUUID } from 'crypto';
-import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
 import {
@@ -14,19 +13,12 @@ import {
 	SENTINEL_KEY,
 	TRIGGER_NODE_TYPE,
 	VIDEO_NODE,
+	useSimulator,
 } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
-import { runWebhook, TEST_INSTANCE_URL } from '../helpers/workflow';
+import { TEST_INSTANCE_URL } from '../helpers/workflow/session';
+import { runWebhook } from '../helpers/workflow/webhook';
 
-let sim: Simulator;
-beforeAll(async () => {
-	nock.enableNetConnect('127.0.0.1');
-	sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 100, videoBytes: 1024 });
-});
-afterAll(async () => {
-	await sim.close();
-	nock.disableNetConnect();
-});
+const sim = useSimulator({ apiKey: SENTINEL_KEY, jobMs: 100, videoBytes: 1024 });
 
 const REFERENCE = 'sheet row 42 · post ü/7?x=1';
 

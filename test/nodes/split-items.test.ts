@@ -1,22 +1,12 @@
 /**
- * Issue 17 point 3, Split Into Items: one output item per downloaded file, each with its binary in `data`, its URL,
+ * Split Into Items: one output item per downloaded file, each with its binary in `data`, its URL,
  * its number, the job ID and the input's paired item; the default stays one item per job.
  */
-import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runVideoNode, SENTINEL_KEY, VIDEO_NODE } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
+import { runVideoNode, SENTINEL_KEY, VIDEO_NODE, useSimulator } from '../helpers/legnext';
 
-let sim: Simulator;
-beforeAll(async () => {
-	nock.enableNetConnect('127.0.0.1');
-	sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 100, videoBytes: 2048 });
-});
-afterAll(async () => {
-	await sim.close();
-	nock.disableNetConnect();
-});
+const sim = useSimulator({ apiKey: SENTINEL_KEY, jobMs: 100, videoBytes: 2048 });
 
 function createAll(splitIntoItems: boolean): INodeParameters {
 	return {

@@ -1,9 +1,8 @@
 /**
- * Issue 17 point 2, agent tool mode. n8n runs a `usableAsTool` node for an agent with a context whose
+ * Agent tool mode. n8n runs a `usableAsTool` node for an agent with a context whose
  * `isToolExecution()` is true (n8n-core's SupplyDataContext); here the Video node runs in WorkflowExecute with
  * that one answer changed, against the simulator. The result is compact JSON with no binary data.
  */
-import nock from 'nock';
 import type { IExecuteFunctions, INodeParameters } from 'n8n-workflow';
 
 import { LegnextVideo } from '../../nodes/LegnextVideo/LegnextVideo.node';
@@ -14,9 +13,9 @@ import {
 	VIDEO_NODE,
 	VIDEO_NODE_TYPE,
 	videoWorkflow,
+	useSimulator,
 } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
-import { runWorkflow } from '../helpers/workflow';
+import { runWorkflow } from '../helpers/workflow/run';
 
 /** The Video node as an agent's tool call sees it: the same code, `isToolExecution()` true. */
 class VideoNodeAsTool extends LegnextVideo {
@@ -26,15 +25,7 @@ class VideoNodeAsTool extends LegnextVideo {
 	}
 }
 
-let sim: Simulator;
-beforeAll(async () => {
-	nock.enableNetConnect('127.0.0.1');
-	sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 300, videoBytes: 4096 });
-});
-afterAll(async () => {
-	await sim.close();
-	nock.disableNetConnect();
-});
+const sim = useSimulator({ apiKey: SENTINEL_KEY, jobMs: 300, videoBytes: 4096 });
 
 async function runAsTool(parameters: INodeParameters) {
 	return await runWorkflow({

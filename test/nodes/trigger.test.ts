@@ -27,17 +27,15 @@ import {
 	SENTINEL_KEY,
 	TRIGGER_NODE_TYPE,
 	useFastRetries,
+	useSimulator,
 } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
-import {
-	binaryBuffer,
-	harnessLog,
-	runWebhook,
-	runWorkflow,
-	SET_ITEMS_TYPE,
-	type WebhookRequest,
-	type WebhookRunResult,
-} from '../helpers/workflow';
+import { createSimulator } from '../helpers/simulator';
+import { SET_ITEMS_TYPE } from '../helpers/workflow/builtin-nodes';
+import { harnessLog } from '../helpers/workflow/n8n-runtime';
+import { runWorkflow } from '../helpers/workflow/run';
+import { binaryBuffer } from '../helpers/workflow/binary';
+import { runWebhook, type WebhookRunResult } from '../helpers/workflow/webhook';
+import type { WebhookRequest } from '../helpers/workflow/express-fakes';
 
 const API = 'http://legnext.test';
 const CDN = 'http://cdn.test';
@@ -531,6 +529,16 @@ describe('malformed bodies', () => {
 });
 
 describe('filters', () => {
+	/** A job the filters let through fires; one they hold back is ignored and not remembered. */
+	function expectFiredOrFilteredOut(out: WebhookRunResult, job: IDataObject, fires: boolean) {
+		if (fires) {
+			expectFired(out, job);
+		} else {
+			expectIgnored(out, 'filtered out');
+			expect(out.nodeStaticData.deliveries ?? []).toEqual([]);
+		}
+	}
+
 	const events: Array<[string, 'completed' | 'failed', boolean]> = [
 		['completed', 'completed', true],
 		['completed', 'failed', false],
@@ -545,12 +553,7 @@ describe('filters', () => {
 		const read = confirmRead(api);
 		const out = await callTrigger({ body: wrapped(api), parameters: { events: event } });
 		expect(read.isDone()).toBe(true);
-		if (fires) {
-			expectFired(out, api);
-		} else {
-			expectIgnored(out, 'filtered out');
-			expect(out.nodeStaticData.deliveries ?? []).toEqual([]);
-		}
+		expectFiredOrFilteredOut(out, api, fires);
 	});
 
 	const jobTypes: Array<[string[], string, boolean]> = [
@@ -579,12 +582,7 @@ describe('filters', () => {
 		const read = confirmRead(api);
 		const out = await callTrigger({ body: bare(api), parameters: { jobTypes: types } });
 		expect(read.isDone()).toBe(true);
-		if (fires) {
-			expectFired(out, api);
-		} else {
-			expectIgnored(out, 'filtered out');
-			expect(out.nodeStaticData.deliveries ?? []).toEqual([]);
-		}
+		expectFiredOrFilteredOut(out, api, fires);
 	});
 
 	it('filters look at what the API says, not at what the callback claims', async () => {
@@ -882,16 +880,7 @@ describe('in a workflow', () => {
 });
 
 describe('against the Legnext simulator', () => {
-	let sim: Simulator;
-
-	beforeAll(async () => {
-		nock.enableNetConnect('127.0.0.1');
-		sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 600_000, videoBytes: 200_000 });
-	});
-	afterAll(async () => {
-		await sim.close();
-		nock.disableNetConnect();
-	});
+	const sim = useSimulator({ apiKey: SENTINEL_KEY, jobMs: 600_000, videoBytes: 200_000 });
 
 	async function api(method: 'GET' | 'POST', path: string, body?: IDataObject) {
 		const response = await fetch(`${sim.url}${path}`, {

@@ -16,11 +16,12 @@ import {
 	SENTINEL_KEY,
 	startVideoNode,
 	useFastRetries,
+	useSimulator,
 	VIDEO_NODE,
+	countRequests,
 	expectSubmit as expectSubmitTo,
 } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
-import { TEST_INSTANCE_URL } from '../helpers/workflow';
+import { TEST_INSTANCE_URL } from '../helpers/workflow/session';
 import { derivedTriggerToken } from '../../nodes/legnext/callbackTokens';
 import { parseJob, toJobItem } from '../../nodes/legnext/job';
 
@@ -198,7 +199,7 @@ describe('request bodies and output, without waiting', () => {
 		}
 	});
 
-	it('issue 13 point 5: a trigger-looking Callback URL on another host gets no token, and the output says the trigger will refuse it', async () => {
+	it('a trigger-looking Callback URL on another host gets no token, and the output says the trigger will refuse it', async () => {
 		const webhookId = '5b9a2c4e-7d1f-4e3a-9b8c-0a1b2c3d4e5f';
 		const token = derivedTriggerToken(SENTINEL_KEY, webhookId);
 		for (const given of [
@@ -489,47 +490,32 @@ describe('checks before any request', () => {
 
 	for (const [name, parameters, message] of cases) {
 		it(`${name}: clear error, nothing sent`, async () => {
-			let requests = 0;
-			nock(API)
-				.persist()
-				.intercept(/.*/, 'POST')
-				.reply(() => {
-					requests++;
-					return [200, jobBody()];
-				})
-				.intercept(/.*/, 'GET')
-				.reply(() => {
-					requests++;
-					return [200, jobBody()];
-				});
+			const requests = countRequests(API);
 			const result = await runVideoNode({ parameters, baseUrl: API });
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(message);
 			expect(result.error?.message).toMatch(/\(item 0\)$/);
-			expect(requests).toBe(0);
+			expect(requests()).toBe(0);
 		});
 	}
 
+	/** Create from each item's `url`, without waiting; the middle one of three is not a URL. */
+	const urlFromEachItem = { ...base, imageUrl: '={{ $json.url }}', waitForCompletion: false };
+	const oneBadUrlAmongThree = [
+		{ url: 'https://img.test/1.png' },
+		{ url: 'not a url' },
+		{ url: 'https://img.test/3.png' },
+	];
+
 	it('one bad item among three: nothing is submitted at all', async () => {
-		let requests = 0;
-		nock(API)
-			.persist()
-			.post(/.*/)
-			.reply(() => {
-				requests++;
-				return [200, jobBody()];
-			});
+		const requests = countRequests(API);
 		const result = await runVideoNode({
-			parameters: { ...base, imageUrl: '={{ $json.url }}', waitForCompletion: false },
-			items: [
-				{ url: 'https://img.test/1.png' },
-				{ url: 'not a url' },
-				{ url: 'https://img.test/3.png' },
-			],
+			parameters: urlFromEachItem,
+			items: oneBadUrlAmongThree,
 			baseUrl: API,
 		});
 		expect(result.error?.message).toMatch(/^Image URL must be an http.*\(item 1\)$/);
-		expect(requests).toBe(0);
+		expect(requests()).toBe(0);
 	});
 
 	it('with Continue On Fail the bad item becomes an error item and the others go on', async () => {
@@ -542,12 +528,8 @@ describe('checks before any request', () => {
 				return [200, jobBody()];
 			});
 		const result = await runVideoNode({
-			parameters: { ...base, imageUrl: '={{ $json.url }}', waitForCompletion: false },
-			items: [
-				{ url: 'https://img.test/1.png' },
-				{ url: 'not a url' },
-				{ url: 'https://img.test/3.png' },
-			],
+			parameters: urlFromEachItem,
+			items: oneBadUrlAmongThree,
 			baseUrl: API,
 			continueOnFail: true,
 		});
@@ -599,15 +581,7 @@ describe('cancellation', () => {
 });
 
 describe('batches (simulator)', () => {
-	let sim: Simulator;
-	beforeAll(async () => {
-		nock.enableNetConnect('127.0.0.1');
-		sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 500, videoBytes: 4096 });
-	});
-	afterAll(async () => {
-		await sim.close();
-		nock.disableNetConnect();
-	});
+	const sim = useSimulator({ apiKey: SENTINEL_KEY, jobMs: 500, videoBytes: 4096 });
 
 	it('12 items with limit 3: never more than 3 jobs in flight, about 4 job-times, order kept', async () => {
 		const items = Array.from({ length: 12 }, (_, i) => ({ url: `https://img.test/${i}.png` }));

@@ -1,11 +1,10 @@
 /**
- * Issue 7, bad input: a table of bad inputs to the Video and Trigger nodes, run against the local
+ * Bad input: a table of bad inputs to the Video and Trigger nodes, run against the local
  * Legnext simulator, which counts every request. Each row must give a clear error (the field and the
  * item; for the API's refusals its HTTP code), send no submit (an API refusal: exactly the one refused
  * submit), and end as a normal n8n result rather than a crash. Figures go to ./report.js.
  */
 import { randomBytes, randomUUID } from 'crypto';
-import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import {
@@ -17,15 +16,12 @@ import {
 	SENTINEL_KEY,
 	TRIGGER_NODE_TYPE,
 	useFastRetries,
+	useSimulator,
 	videoWorkflow,
 } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
-import {
-	runWebhook,
-	runWorkflow,
-	type WebhookRequest,
-	type WorkflowRunResult,
-} from '../helpers/workflow';
+import { runWorkflow, type WorkflowRunResult } from '../helpers/workflow/run';
+import { runWebhook } from '../helpers/workflow/webhook';
+import type { WebhookRequest } from '../helpers/workflow/express-fakes';
 import { exposureFigures, watch } from './exposure';
 import { flush, report } from './report';
 
@@ -33,14 +29,8 @@ import { flush, report } from './report';
 const TOKEN = randomBytes(16).toString('hex');
 const IMAGE_URL = 'https://img.test/a.png';
 
-let sim: Simulator;
-
 useFastRetries();
-beforeAll(async () => {
-	nock.disableNetConnect();
-	nock.enableNetConnect('127.0.0.1');
-	sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 300, retryAfterSeconds: 0.05 });
-});
+const sim = useSimulator({ apiKey: SENTINEL_KEY, jobMs: 300, retryAfterSeconds: 0.05 });
 beforeEach(() => {
 	sim.configure({ faults: null, credits: 100_000 });
 	sim.reset();
@@ -48,9 +38,7 @@ beforeEach(() => {
 
 const tally = { video: 0, trigger: 0, inputErrors: 0, apiRefusals: 0, crashes: 0, maxSubmits: 0 };
 
-afterAll(async () => {
-	await sim.close();
-	nock.enableNetConnect();
+afterAll(() => {
 	report('bad inputs', {
 		rows: tally.video + tally.trigger,
 		'Video node': tally.video,

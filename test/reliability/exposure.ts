@@ -4,7 +4,7 @@
  * The sentinel API key (a fresh random value per file) must appear in none of them.
  */
 import { everythingVisible, SENTINEL_KEY } from '../helpers/legnext';
-import { harnessLog } from '../helpers/workflow';
+import { harnessLog } from '../helpers/workflow/n8n-runtime';
 
 let scanned = 0;
 let leaks = 0;

@@ -1,9 +1,8 @@
 /**
- * Issue 7, against the local Legnext simulator: faults survived (read errors, 429s, dropped
+ * Reliability against the local Legnext simulator: faults survived (read errors, 429s, dropped
  * connections, latency), submit faults (never sent twice, 429 retried), stuck jobs (bounded by the
  * timeout) and cancelled executions (stopped within a second). Figures go to ./report.js.
  */
-import nock from 'nock';
 import { sleep, type IDataObject, type INodeParameters } from 'n8n-workflow';
 
 import {
@@ -11,39 +10,31 @@ import {
 	SENTINEL_KEY,
 	startVideoNode,
 	useFastRetries,
+	useSimulator,
 	VIDEO_NODE,
 } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
-import type { WorkflowRunResult } from '../helpers/workflow';
+import type { WorkflowRunResult } from '../helpers/workflow/run';
 import { exposureFigures, watch } from './exposure';
 import { flush, report } from './report';
 
 const JOB_MS = 400;
 const VIDEO_BYTES = 4096;
 
-let sim: Simulator;
-
 useFastRetries();
-beforeAll(async () => {
-	nock.disableNetConnect();
-	nock.enableNetConnect('127.0.0.1');
-	sim = await createSimulator({
-		apiKey: SENTINEL_KEY,
-		jobMs: JOB_MS,
-		videoBytes: VIDEO_BYTES,
-		retryAfterSeconds: 0.05,
-		// Callbacks are not part of these runs.
-		faults: { callbackLossRate: 1 },
-	});
+const sim = useSimulator({
+	apiKey: SENTINEL_KEY,
+	jobMs: JOB_MS,
+	videoBytes: VIDEO_BYTES,
+	retryAfterSeconds: 0.05,
+	// Callbacks are not part of these runs.
+	faults: { callbackLossRate: 1 },
 });
 beforeEach(() => {
 	sim.configure({ faults: null, seed: 1, jobMs: JOB_MS });
 	sim.configure({ faults: { callbackLossRate: 1 } });
 	sim.reset();
 });
-afterAll(async () => {
-	await sim.close();
-	nock.enableNetConnect();
+afterAll(() => {
 	report('secrets', exposureFigures());
 	flush('faults, submit faults, stuck and cancelled jobs (simulator)');
 });

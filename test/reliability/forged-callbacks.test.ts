@@ -1,11 +1,10 @@
 /**
- * Issue 7, forged callbacks: calls to the Trigger node and to the Video node's pause-mode resume URL
+ * Forged callbacks: calls to the Trigger node and to the Video node's pause-mode resume URL
  * with a wrong token, about an unknown job, with a status the API does not confirm, or replayed.
  * None may fire a workflow, resume an execution or change a result. The local Legnext simulator is
  * the API that confirms (or not) each claimed job. Figures go to ./report.js.
  */
 import { randomBytes, randomUUID } from 'crypto';
-import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import {
@@ -15,16 +14,13 @@ import {
 	SENTINEL_KEY,
 	TRIGGER_NODE_TYPE,
 	useFastRetries,
+	useSimulator,
 	VIDEO_NODE,
 } from '../helpers/legnext';
-import { createSimulator, type Simulator } from '../helpers/simulator';
-import {
-	resumeWorkflow,
-	runWebhook,
-	type WebhookRequest,
-	type WebhookRunResult,
-	type WorkflowRunResult,
-} from '../helpers/workflow';
+import type { WorkflowRunResult } from '../helpers/workflow/run';
+import { runWebhook, type WebhookRunResult } from '../helpers/workflow/webhook';
+import type { WebhookRequest } from '../helpers/workflow/express-fakes';
+import { resumeWorkflow } from '../helpers/workflow/resume';
 import { exposureFigures, watch } from './exposure';
 import { flush, report } from './report';
 
@@ -32,18 +28,12 @@ import { flush, report } from './report';
 const TOKEN = randomBytes(16).toString('hex');
 const FORGED_URLS = ['https://evil.test/0.mp4', 'https://evil.test/1.mp4'];
 
-let sim: Simulator;
-
 useFastRetries();
-beforeAll(async () => {
-	nock.disableNetConnect();
-	nock.enableNetConnect('127.0.0.1');
-	// Jobs run until the test ends them; the simulator itself never calls back.
-	sim = await createSimulator({
-		apiKey: SENTINEL_KEY,
-		jobMs: 600_000,
-		faults: { callbackLossRate: 1 },
-	});
+// Jobs run until the test ends them; the simulator itself never calls back.
+const sim = useSimulator({
+	apiKey: SENTINEL_KEY,
+	jobMs: 600_000,
+	faults: { callbackLossRate: 1 },
 });
 
 const figures = {
@@ -52,9 +42,7 @@ const figures = {
 	tokenExpression: {} as Record<string, string>,
 };
 
-afterAll(async () => {
-	await sim.close();
-	nock.enableNetConnect();
+afterAll(() => {
 	report('forged to Trigger', {
 		'forged calls': figures.trigger.forged,
 		fired: figures.trigger.fired,

@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * Prints the reliability suite's figures (issue 7's scoreboard) at the end of each test file.
+ * Prints the reliability suite's figures (its scoreboard) at the end of each test file.
  *
  * Plain CommonJS on purpose: the n8n lint that checks every .ts file forbids `process` and
  * `console`, and the figures must reach the terminal without writing files into the tree.
@@ -35,7 +35,7 @@ function show(value) {
 
 /**
  * Prints everything recorded so far as one block and forgets it.
- * @param {string} title   the test file's part of the issue
+ * @param {string} title   what the test file covers
  */
 function flush(title) {
 	if (entries.length === 0) return;

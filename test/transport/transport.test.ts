@@ -1,11 +1,11 @@
 /**
- * The one Legnext client (nodes/shared/transport.ts), driven through the Video node in a real
+ * The one Legnext client (nodes/legnext/client.ts), driven through the Video node in a real
  * WorkflowExecute against nock: error mapping for each status and both error shapes, read retries,
  * submit retries only on 429, and the API key kept out of every error.
  */
 import nock from 'nock';
 
-import { harnessLog } from '../helpers/workflow';
+import { harnessLog } from '../helpers/workflow/n8n-runtime';
 import {
 	completedJob,
 	everythingVisible,
@@ -15,9 +15,9 @@ import {
 	runVideoNode,
 	SENTINEL_KEY,
 	useFastRetries,
+	useSimulator,
 } from '../helpers/legnext';
 import { retryPolicy } from '../../nodes/legnext/client';
-import { createSimulator, type Simulator } from '../helpers/simulator';
 
 const API = 'http://legnext.test';
 
@@ -239,15 +239,7 @@ describe('submits are never sent twice', () => {
 
 /** Dropped connections need a real socket (nock's replyWithError never settles n8n-core's request). */
 describe('dropped connections (simulator)', () => {
-	let sim: Simulator;
-	beforeAll(async () => {
-		nock.enableNetConnect('127.0.0.1');
-		sim = await createSimulator({ apiKey: SENTINEL_KEY, jobMs: 100 });
-	});
-	afterAll(async () => {
-		await sim.close();
-		nock.disableNetConnect();
-	});
+	const sim = useSimulator({ apiKey: SENTINEL_KEY, jobMs: 100 });
 	beforeEach(() => sim.reset());
 
 	it('a read is retried after the connection drops', async () => {

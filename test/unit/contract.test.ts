@@ -1,6 +1,7 @@
 /**
  * Legnext's published shapes (test/fixtures/contract, each naming its source) through the package's real parsers:
- * every numbered point of issue 14 that is about what the API sends has a test here.
+ * describe and shorten text, progress callbacks, Base URL forms, error advice, credits, available actions
+ * and account figures.
  */
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
@@ -69,7 +70,7 @@ describe('the fixtures', () => {
 	);
 });
 
-describe('1. describe and shorten text', () => {
+describe('describe and shorten text', () => {
 	it('describe: the four emoji-numbered suggestions of promptEn become a list, the text is kept as given', () => {
 		const { body } = fixture('job-completed-describe-promptEn');
 		const job = parseJob(body);
@@ -121,7 +122,7 @@ describe('1. describe and shorten text', () => {
 	});
 });
 
-describe('3. progress callbacks', () => {
+describe('progress callbacks', () => {
 	it('the progress fixture is a job that is not finished; the finished ones are', () => {
 		const progress = unwrapCallbackBody(fixture('callback-progress').body);
 		expect(progress).not.toBeNull();
@@ -132,7 +133,7 @@ describe('3. progress callbacks', () => {
 	});
 });
 
-describe('4. Base URL as the docs write it', () => {
+describe('Base URL as the docs write it', () => {
 	it.each([
 		['https://api.legnext.ai/api', 'https://api.legnext.ai'],
 		['https://api.legnext.ai/api/', 'https://api.legnext.ai'],
@@ -154,7 +155,7 @@ describe('4. Base URL as the docs write it', () => {
 	});
 });
 
-describe('5. error advice by what was called', () => {
+describe('error advice by what was called', () => {
 	it('the call kind comes from the request', () => {
 		expect(callKindOf({ method: 'GET', path: '/api/v1/job/x' })).toBe('jobRead');
 		expect(callKindOf({ method: 'POST', path: '/api/v1/extend-video', body: { jobId: 'x' } })).toBe(
@@ -184,7 +185,7 @@ describe('5. error advice by what was called', () => {
 	});
 });
 
-describe('6. credits by operation and quality', () => {
+describe('credits by operation and quality', () => {
 	it('the table holds the pricing page', () => {
 		expect(creditsFor('video:create', 0)).toEqual([480]);
 		expect(creditsFor('video:create', 1)).toEqual([1536]);
@@ -238,7 +239,7 @@ describe('6. credits by operation and quality', () => {
 	});
 });
 
-describe('7. available_actions', () => {
+describe('available_actions', () => {
 	it('is read as the documented map of action to image numbers', () => {
 		const job = parseJob(fixture('job-completed-image').body);
 		expect(job.availableActions).toEqual({
@@ -255,7 +256,7 @@ describe('7. available_actions', () => {
 	});
 });
 
-describe('8. account figures', () => {
+describe('account figures', () => {
 	async function runAccount(operation: string, body: IDataObject) {
 		nock(API)
 			.get(`/api/account/${operation === 'getInfo' ? 'info' : 'active_tasks'}`)

@@ -1,28 +1,12 @@
 import { isFinished, parseJob, toJobItem, unwrapCallbackBody } from '../../nodes/legnext/job';
 
-const JOB_ID = '2cbffb65-10ac-45a2-91d4-19a19a19ab4c';
+import type { IDataObject } from 'n8n-workflow';
+import { jobBody, JOB_ID } from '../helpers/legnext';
 
-/** The job object as the contract shows it, right after submit. */
-function submittedJob(overrides: Record<string, unknown> = {}) {
-	return {
-		job_id: JOB_ID,
-		model: 'midjourney',
-		task_type: 'video_upscale',
-		status: 'pending',
-		config: { service_mode: 'public', webhook_config: { endpoint: '', secret: '' } },
-		input: null,
-		output: { video_urls: null, seed: '' },
-		meta: {
-			created_at: '',
-			started_at: '',
-			ended_at: '',
-			usage: { type: 'point', frozen: 480, consume: 0 },
-		},
-		detail: null,
-		logs: [],
-		error: { code: 0, raw_message: '', message: '', detail: null },
-		...overrides,
-	};
+/** The job object as the contract shows it, right after submit: an upscale, no dates yet. */
+function submittedJob(overrides: IDataObject = {}) {
+	const { meta } = jobBody() as { meta: IDataObject };
+	return jobBody({ task_type: 'video_upscale', meta: { ...meta, created_at: '' }, ...overrides });
 }
 
 describe('parseJob', () => {

@@ -1,5 +1,5 @@
 'use strict';
-// Batch-pause probe (issue 18): loads nodes/BatchPauseProbe.node.js into a real n8n 2.41.1 as a
+// Batch-pause probe: loads nodes/BatchPauseProbe.node.js into a real n8n 2.41.1 as a
 // custom extension and drives paused executions against a loopback stub (stub.js).
 //
 //   node test/probes/batch-pause/run.js single    one n8n process, restarted mid-wait; plus a manual run

@@ -1,6 +1,7 @@
 'use strict';
-// Probe for issue 18 (batch pause). NOT shipped, NOT linted: plain CommonJS so n8n loads it as a
-// custom extension without a build. It uses `process` only to say which n8n process ran it.
+// Probe for pausing a batch (one execution, many jobs, many callbacks). NOT shipped, NOT linted:
+// plain CommonJS so n8n loads it as a custom extension without a build. It uses `process` only to
+// say which n8n process ran it.
 //
 // execute(): submits `count` jobs to the stub, each with this execution's resume URL plus a per-job
 // query part (job=<index>&t=<HMAC(secret, executionId:index)>), then stores the job IDs in every
@@ -47,7 +48,7 @@ class BatchPauseProbe {
 			name: 'batchPauseProbe',
 			group: ['transform'],
 			version: 1,
-			description: 'Probe for batch pause (issue 18)',
+			description: 'Probe for batch pause',
 			defaults: { name: 'Batch Pause Probe' },
 			inputs: ['main'],
 			outputs: ['main'],

@@ -19,7 +19,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { LegnextVideoApi } from '../../credentials/LegnextVideoApi.credentials';
+import { LegnextVideoApi } from '../../../credentials/LegnextVideoApi.credentials';
 
 /** Credential data per credential type name, e.g. `{ legnextVideoApi: { apiKey: 'k' } }`. */
 export type CredentialsByType = Record<string, ICredentialDataDecryptedObject>;

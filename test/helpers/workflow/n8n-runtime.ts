@@ -50,7 +50,7 @@ let container: DiContainer | undefined;
 /** n8n-core's DI container (one per jest test file: every test file has its own module registry). */
 export function n8nContainer(): DiContainer {
 	container ??= loadN8nCoreModule<{ Container: DiContainer }>(
-		['../../node_modules/n8n-core/node_modules/@n8n/di', '../../node_modules/@n8n/di'],
+		['../../../node_modules/n8n-core/node_modules/@n8n/di', '../../../node_modules/@n8n/di'],
 		(module) => module.Container?.has(BinaryDataService) === true,
 	).Container;
 	return container;
@@ -143,8 +143,8 @@ export async function ensureN8nRuntime(): Promise<void> {
 		const logger = createRecordingLogger();
 		const { Logger } = loadN8nCoreModule<BackendCommonModule>(
 			[
-				'../../node_modules/n8n-core/node_modules/@n8n/backend-common',
-				'../../node_modules/@n8n/backend-common',
+				'../../../node_modules/n8n-core/node_modules/@n8n/backend-common',
+				'../../../node_modules/@n8n/backend-common',
 			],
 			(module) => module.Logger !== undefined && di.has(module.Logger),
 		);

@@ -14,7 +14,7 @@ import {
 
 import { MANUAL_TRIGGER_TYPE } from './builtin-nodes';
 import { credentialTypes } from './credentials';
-import { runWorkflow } from './workflow';
+import { runWorkflow } from './run';
 
 export interface CredentialTestOutcome {
 	/** n8n's two answers: 'OK' (green "Connection tested successfully") or 'Error'. */
