@@ -12,9 +12,9 @@ async function globalSetup() {
 	environment = await startQueueEnvironment();
 	process.env[STATE_ENV] = JSON.stringify(environment.state);
 	fs.writeFileSync(FIGURES_FILE, '');
-	const { n8nUrl, webhookUrl, simUrl, timings, queue } = environment.state;
+	const { n8nUrl, webhookBaseUrl, simUrl, timings, queue } = environment.state;
 	console.log(
-		`# queue environment ready in ${timings.totalMs} ms: main ${n8nUrl}, webhook process ${webhookUrl}, ` +
+		`# queue environment ready in ${timings.totalMs} ms: main ${n8nUrl}, webhook process ${webhookBaseUrl}, ` +
 			`workers ${queue.processes
 				.filter((p) => p.role === 'worker')
 				.map((p) => p.url)

@@ -3,7 +3,7 @@
 // PostgreSQL (own processes, temp data), and n8n 2.41.1 in queue mode (one main, two workers, one
 // webhook process) with the package loaded everywhere, plus the owner and the simulator credential.
 // Its `state` has the same shape as the single-process suite's (test/e2e/lib/environment.js), so the
-// shared test/e2e/*.test.js files run against it unchanged, plus `webhookUrl` and `queue`.
+// shared test/e2e/*.test.js files run against it unchanged, plus `webhookBaseUrl` and `queue`.
 
 const fs = require('node:fs');
 const http = require('node:http');
