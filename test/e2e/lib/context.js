@@ -31,7 +31,7 @@ const {
 } = require('../../n8n/workflows');
 const { startEnvironment, REPO_ROOT, STATE_ENV } = require('./environment');
 
-const FIXTURES_DIR = path.join(REPO_ROOT, 'e2e', 'fixtures');
+const FIXTURES_DIR = path.join(REPO_ROOT, 'test', 'e2e', 'fixtures');
 
 /**
  * adaptWorkflow (the package's node types as this n8n loaded them, the e2e credential on the
