@@ -109,7 +109,7 @@ test('the Video node as a tool returns compact JSON (job, URLs, credits, seconds
 	assert.ok(text.length < 3000, `tool result is ${text.length} characters`);
 });
 
-test('as a tool with Wait for Completion off the tool returns the job ID at once', async (t) => {
+test('the Video node as a tool with Wait for Completion off returns the job ID at once', async (t) => {
 	const started = Date.now();
 	const execution = await ctx.importAndRun(
 		toolWorkflow(
