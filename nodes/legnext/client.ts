@@ -22,7 +22,7 @@ import {
 import { sleepUnlessAborted } from './sleep';
 
 export const CREDENTIAL_TYPE = 'legnextVideoApi';
-const DEFAULT_BASE_URL = 'https://api.legnext.ai';
+export const DEFAULT_BASE_URL = 'https://api.legnext.ai';
 
 export type LegnextContext = IExecuteFunctions | IWebhookFunctions;
 

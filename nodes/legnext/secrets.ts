@@ -12,3 +12,6 @@ const SECRET_PATH_SEGMENT = /\/[0-9a-f]{32,}(?=[/?#\s"']|$)/gi;
 export function redactUrlSecrets(text: string): string {
 	return text.replace(SECRET_QUERY, '$1[redacted]').replace(SECRET_PATH_SEGMENT, '/[redacted]');
 }
+
+/** Field names that hold or may hold a secret: dropped from account data at any depth, masked by `npm run contract`. */
+export const SECRET_FIELD_NAME = /key|token|secret|passw|credential|signature|auth|cookie|session/i;

@@ -1,12 +1,12 @@
 'use strict';
 
-/** Runs `node scripts/contract.js` as a child process, as a user would (plain JS: node code may not spawn). */
+/** Runs `node tools/contract.js` as a child process, as a user would (plain JS: node code may not spawn). */
 
 const { spawn } = require('node:child_process');
 const { createServer } = require('node:net');
 const { join } = require('node:path');
 
-const SCRIPT = join(__dirname, '..', '..', 'scripts', 'contract.js');
+const SCRIPT = join(__dirname, '..', '..', 'tools', 'contract.js');
 
 /**
  * @param {string[]} args

@@ -1,11 +1,11 @@
 /**
- * `npm run contract` proven against the local simulator: the command itself (node scripts/contract.js, as a
+ * `npm run contract` proven against the local simulator: the command itself (node tools/contract.js, as a
  * child process) and its logic in-process with the package's parser. No test here reaches the internet.
  */
 import { randomUUID } from 'crypto';
 
 import { parseJob } from '../../nodes/legnext/job';
-import { runContract } from '../../scripts/lib/contract';
+import { runContract } from '../../tools/contract-check';
 import { freePort, runContractCommand as command } from '../helpers/contract-command';
 import { createSimulator, type Simulator } from '../helpers/simulator';
 

@@ -25,7 +25,7 @@ import {
 	VIDEO_NODE,
 } from '../helpers/legnext';
 // The shape table of `npm run contract` (plain JS, shared with the command).
-import { checkShape } from '../../scripts/lib/contract';
+import { checkShape } from '../../tools/contract-check';
 
 interface Fixture {
 	source: string;

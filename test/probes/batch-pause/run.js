@@ -10,16 +10,16 @@
 //   a second argument picks how webhook() decides "last job": api (default: reads the other jobs,
 //   stopping at the first unfinished one) or active (one read of the account's unfinished-job list)
 //
-// Needs `npm ci` (Node 24 from node_modules) and the n8n 2.41.1 cache of scripts/lib/n8n.js.
+// Needs `npm ci` (Node 24 from node_modules) and the n8n 2.41.1 cache of test/n8n/n8n.js.
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const n8n = require('../../../scripts/lib/n8n');
-const queue = require('../../../scripts/lib/queue');
-const { freePort, sleep, spawnService, waitFor } = require('../../../scripts/lib/proc');
+const n8n = require('../../n8n/n8n');
+const queue = require('../../n8n/queue');
+const { freePort, sleep, spawnService, waitFor } = require('../../n8n/proc');
 const { startStub } = require('./stub');
 
 const EXTENSIONS = path.join(__dirname, 'nodes');

@@ -3,6 +3,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { legnextRequest } from '../../../legnext/client';
+import { SECRET_FIELD_NAME } from '../../../legnext/secrets';
 
 export async function readAccountData(
 	ctx: IExecuteFunctions,
@@ -27,9 +28,6 @@ export function numberField(data: IDataObject, ...names: string[]): number | nul
 	}
 	return null;
 }
-
-/** Field names that hold or may hold a secret: dropped at any depth before account data reaches an output. */
-const SECRET_LIKE = /key|token|secret|passw|credential|signature|auth|cookie|session/i;
 
 /**
  * Account info fields an output may carry, from Legnext's sources: the complete OpenAPI file (`plan`, `balance`,
@@ -60,7 +58,7 @@ function withoutSecrets(value: unknown): unknown {
 	if (value === null || typeof value !== 'object') return value;
 	return Object.fromEntries(
 		Object.entries(value as IDataObject)
-			.filter(([name]) => !SECRET_LIKE.test(name))
+			.filter(([name]) => !SECRET_FIELD_NAME.test(name))
 			.map(([name, inner]) => [name, withoutSecrets(inner)]),
 	);
 }
