@@ -20,7 +20,7 @@ import { readApiKey } from './transport';
  *
  * n8n keeps no state between two calls of a waiting node's webhook() (test/probes/batch-pause/FINDINGS.md),
  * so a callback is only a wake-up: the jobs are stored as the node's input when it pauses, and each call asks
- * Legnext which of them are still rendering. The last one to finish resumes the run with every item.
+ * Legnext which of them are still rendering. The first call that finds them all finished resumes the run with every item.
  */
 
 /**
@@ -144,24 +144,34 @@ export async function pauseUntilCallbacks(
 	return stored;
 }
 
-/** How long after a job's end its callback is taken to be still on its way (racing this one). */
-const CALLBACK_RACE_MS = 30_000;
+/**
+ * How long a started resume keeps other callbacks of its execution away. n8n marks the execution running
+ * within moments of the resume; after that it answers further callbacks 409 itself, before webhook() runs.
+ */
+const RESUME_CLAIM_MS = 30_000;
+
+/** Executions of this n8n process whose resume a callback has started, with when it started. */
+const resumesStarted = new Map<string, number>();
+
+function resumeStarted(executionId: string): boolean {
+	const started = resumesStarted.get(executionId);
+	return started !== undefined && Date.now() - started < RESUME_CLAIM_MS;
+}
 
 /**
- * Whether another job of the batch ended after the called one, so recently that its callback is on its way:
- * then that callback resumes the run. When the jobs end together, every callback finds all of them finished;
- * n8n would resume once anyway, but each would read and download the whole batch for nothing.
+ * Claims the resume of an execution for this call; false when another call of this process holds it. Jobs of a
+ * batch often end together, so several callbacks find every job finished at once: the first resumes the run and
+ * the others answer without reading or downloading the batch again. n8n 2.x would let only one resume win, but
+ * n8n 1.x would resume the run once per such call.
  */
-function laterCallbackResumes(finished: Map<number, LegnextJob>, calledIndex: number): boolean {
-	const endOf = (job: LegnextJob | undefined) => Date.parse(job?.endedAt ?? '');
-	const calledEnd = endOf(finished.get(calledIndex));
-	if (Number.isNaN(calledEnd)) return false;
-	return [...finished].some(([itemIndex, job]) => {
-		const end = endOf(job);
-		if (Number.isNaN(end) || itemIndex === calledIndex) return false;
-		const later = end > calledEnd || (end === calledEnd && itemIndex > calledIndex);
-		return later && Date.now() - end < CALLBACK_RACE_MS;
-	});
+function claimResume(executionId: string): boolean {
+	const now = Date.now();
+	for (const [id, started] of resumesStarted) {
+		if (now - started >= RESUME_CLAIM_MS) resumesStarted.delete(id);
+	}
+	if (resumesStarted.has(executionId)) return false;
+	resumesStarted.set(executionId, now);
+	return true;
 }
 
 /** The items stored when the node paused: n8n hands them to webhook() as the node's input. */
@@ -197,6 +207,9 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 	if (awaitedJobId(stored[calledIndex]) !== job.jobId) {
 		return rejectCall(ctx, 409, 'This job was not submitted by this execution');
 	}
+	const executionId = ctx.getExecutionId();
+	const resumedElsewhere = `Job ${job.jobId} noted; another callback of this run is resuming it`;
+	if (resumeStarted(executionId)) return rejectCall(ctx, 200, resumedElsewhere);
 
 	const finished = new Map<number, LegnextJob>([[calledIndex, job]]);
 	const others = new Map<number, string>();
@@ -215,14 +228,8 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 			);
 		}
 		for (const [itemIndex, otherJob] of check.finished) finished.set(itemIndex, otherJob);
-		if (laterCallbackResumes(finished, calledIndex)) {
-			return rejectCall(
-				ctx,
-				200,
-				`Job ${job.jobId} noted; the callback of the job that ended last resumes the run`,
-			);
-		}
 	}
+	if (!claimResume(executionId)) return rejectCall(ctx, 200, resumedElsewhere);
 
 	const settings = readDownloadSettings((name, fallback) => ctx.getNodeParameter(name, fallback));
 	try {
@@ -252,7 +259,8 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 		);
 		return { workflowData: [resumed] };
 	} catch (error) {
-		// The execution keeps waiting, so Legnext's repeat of this call can still resume it.
+		// The execution keeps waiting, so Legnext's repeat of this call (or another job's call) can still resume it.
+		resumesStarted.delete(executionId);
 		const reason = error instanceof Error ? error.message : String(error);
 		return rejectCall(ctx, 503, `Execution not resumed: ${reason}`);
 	}

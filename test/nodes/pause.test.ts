@@ -16,6 +16,7 @@ import {
 	useFastRetries,
 	VIDEO_NODE,
 } from '../helpers/legnext';
+import { TestCredentialsHelper } from '../helpers/credentials';
 import { resumeWorkflow, type WorkflowRunResult } from '../helpers/workflow';
 
 const API = 'http://legnext.test';
@@ -238,6 +239,22 @@ it('a failed job resumes the run with the failure in the item', async () => {
 	});
 });
 
+it('a callback reads the credential once, for its token and the confirming read', async () => {
+	const { waiting, callback } = await startPaused({ download: 'none' });
+	confirmWith(completedJob(videoUrls));
+	const credentialReads = jest.spyOn(TestCredentialsHelper.prototype, 'getDecrypted');
+	try {
+		const { result } = await resumeWorkflow(
+			waiting,
+			callbackRequest(callback, completedJob(videoUrls)),
+		);
+		expect(result?.status).toBe('success');
+		expect(credentialReads).toHaveBeenCalledTimes(1);
+	} finally {
+		credentialReads.mockRestore();
+	}
+});
+
 it('above Max Concurrent Jobs it polls instead, and says so', async () => {
 	nock(API).persist().post('/api/v1/video-diffusion').reply(200, jobBody());
 	nock(API).persist().get(`/api/v1/job/${JOB_ID}`).reply(200, completedJob(videoUrls));
@@ -440,7 +457,7 @@ describe('a batch in pause mode', () => {
 		]);
 	});
 
-	it('when jobs end together, only the callback of the job that ended last resumes (no repeated downloads)', async () => {
+	it('when jobs end together, the first callback that finds them all finished resumes; the others read and download nothing', async () => {
 		const { waiting, callbacks } = await startBatch();
 		const endedAgo = (ms: number) => new Date(Date.now() - ms).toISOString();
 		const ends = [endedAgo(300), endedAgo(100), endedAgo(200)];
@@ -454,10 +471,14 @@ describe('a batch in pause mode', () => {
 					usage: {},
 				},
 			});
+		let reads = 0;
 		nock(API)
 			.persist()
 			.get(/\/api\/v1\/job\/.*/)
-			.reply((uri) => [200, racing(BATCH_IDS.indexOf(uri.split('/').pop() as string))]);
+			.reply((uri) => {
+				reads++;
+				return [200, racing(BATCH_IDS.indexOf(uri.split('/').pop() as string))];
+			});
 		nock(API).persist().get('/api/account/active_tasks').reply(200, { total_active: 0, tasks: [] });
 		let downloads = 0;
 		BATCH_IDS.forEach((_, n) =>
@@ -469,18 +490,53 @@ describe('a batch in pause mode', () => {
 					return [200, batchVideos[n]];
 				}),
 		);
-		for (const n of [0, 2]) {
-			const early = await resumeWorkflow(waiting, callbackRequest(callbacks[n], racing(n)));
-			expect(early.result).toBeUndefined();
-			expect(early.webhook.response.body).toMatchObject({
-				ok: true,
-				ignored: expect.stringMatching(/the job that ended last resumes/),
+		// Job 0 ended first, yet its callback finds every job finished: it does not wait for job 1's.
+		const first = await resumeWorkflow(waiting, callbackRequest(callbacks[0], racing(0)));
+		expect(first.result?.status).toBe('success');
+		expect(first.result!.outputOf(VIDEO_NODE).map((item) => item.json.jobId)).toEqual(BATCH_IDS);
+		expect(downloads).toBe(3);
+		expect(reads).toBe(3);
+		// The others come while n8n still takes the run up: answered at once, with their own job confirmed only.
+		for (const n of [2, 1]) {
+			const late = await resumeWorkflow(waiting, callbackRequest(callbacks[n], racing(n)));
+			expect(late.result).toBeUndefined();
+			expect(late.webhook.response).toMatchObject({
+				status: 200,
+				body: {
+					ok: true,
+					ignored: expect.stringMatching(/another callback of this run is resuming it/),
+				},
 			});
 		}
-		expect(downloads).toBe(0);
-		const last = await resumeWorkflow(waiting, callbackRequest(callbacks[1], racing(1)));
-		expect(last.result?.status).toBe('success');
 		expect(downloads).toBe(3);
+		expect(reads).toBe(5);
+	});
+
+	it('a resume that fails (a file cannot be downloaded) leaves the run to the next callback', async () => {
+		const { waiting, callbacks } = await startBatch();
+		const finished = new Set(BATCH_IDS);
+		nock(CDN).get('/b/1.mp4').reply(404, 'gone');
+		batchApi(() => [], finished);
+		const failed = await callBack(waiting, callbacks[0], 0);
+		expect(failed.webhook.response.status).toBe(503);
+		expect(failed.result).toBeUndefined();
+		const next = await callBack(waiting, callbacks[2], 2);
+		expect(next.result?.status).toBe('success');
+		expect(next.result!.outputOf(VIDEO_NODE).map((item) => item.json.jobId)).toEqual(BATCH_IDS);
+	});
+
+	it('a callback reads the credential once for its token, its reads and the resume', async () => {
+		const { waiting, callbacks } = await startBatch();
+		batchApi(() => [], new Set(BATCH_IDS));
+		const credentialReads = jest.spyOn(TestCredentialsHelper.prototype, 'getDecrypted');
+		try {
+			const last = await callBack(waiting, callbacks[1], 1);
+			expect(last.result?.status).toBe('success');
+			// Its token, the confirming read, the active-task list and the two other jobs' reads.
+			expect(credentialReads).toHaveBeenCalledTimes(1);
+		} finally {
+			credentialReads.mockRestore();
+		}
 	});
 
 	it('a job the list no longer shows but the API still renders does not resume the run', async () => {
