@@ -101,6 +101,29 @@ async function runUntilWaiting(created) {
 	return waiting;
 }
 
+/** A simulator job's callback URL. */
+const endpoint = (job) => new URL(job.config.webhook_config.endpoint);
+
+/** Runs a pause-mode batch until it waits (its jobs rendering until ended by hand); its jobs in item order. */
+async function waitingBatch(batch) {
+	await ctx.sim.configure({ jobMs: LONG_JOB_MS });
+	let waiting;
+	try {
+		waiting = await runUntilWaiting(await ctx.importWorkflow(batch));
+	} finally {
+		await ctx.sim.configure({ jobMs: JOB_MS });
+	}
+	const jobs = (await ctx.sim.jobs()).filter((j) =>
+		String(j.config.webhook_config.endpoint).includes(`/webhook-waiting/${waiting.id}`),
+	);
+	assert.equal(jobs.length, BATCH, `${jobs.length} jobs carry the resume URL`);
+	jobs.sort(
+		(a, b) =>
+			Number(endpoint(a).searchParams.get('job')) - Number(endpoint(b).searchParams.get('job')),
+	);
+	return { waiting, jobs };
+}
+
 /** The simulator job whose callback is this execution's resume URL. */
 async function jobOf(executionId) {
 	const job = await latestJob(ctx.sim, (j) =>
@@ -337,23 +360,7 @@ test(`pause mode, batch of ${BATCH}: 0 job reads while rendering, forged and rep
 	assert.equal(poll.status, 'success', executionErrorMessage(poll));
 	const polled = await batchOutput(poll);
 
-	await ctx.sim.configure({ jobMs: LONG_JOB_MS });
-	let waiting;
-	try {
-		const created = await ctx.importWorkflow(batchWorkflow('e2e batch pause', 'pause'));
-		waiting = await runUntilWaiting(created);
-	} finally {
-		await ctx.sim.configure({ jobMs: JOB_MS });
-	}
-	const jobs = (await ctx.sim.jobs()).filter((j) =>
-		String(j.config.webhook_config.endpoint).includes(`/webhook-waiting/${waiting.id}`),
-	);
-	assert.equal(jobs.length, BATCH, `${jobs.length} jobs carry the resume URL`);
-	const endpoint = (job) => new URL(job.config.webhook_config.endpoint);
-	jobs.sort(
-		(a, b) =>
-			Number(endpoint(a).searchParams.get('job')) - Number(endpoint(b).searchParams.get('job')),
-	);
+	const { waiting, jobs } = await waitingBatch(batchWorkflow('e2e batch pause', 'pause'));
 	assert.deepEqual(
 		jobs.map((job) => endpoint(job).searchParams.get('job')),
 		['0', '1', '2', '3', '4', '5'],
@@ -438,35 +445,24 @@ test(`pause mode, batch of ${BATCH}: 0 job reads while rendering, forged and rep
 });
 
 test(`pause mode, batch of ${BATCH} whose jobs end together: one callback resumes the run, once; the others and a later repeat change nothing`, async (t) => {
-	await ctx.sim.configure({ jobMs: LONG_JOB_MS });
-	let waiting;
-	try {
-		// "Count Run" makes one request the simulator counts per run of the resumed part: a second resume would show.
-		const together = batchWorkflow('e2e batch pause together', 'pause');
-		together.nodes.push({
-			id: 'count-run',
-			name: 'Count Run',
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			position: [750, 0],
-			executeOnce: true,
-			parameters: {
-				url: `${ctx.simUrl}/api/account/balance`,
-				options: { response: { response: { neverError: true } } },
-			},
-		});
-		together.connections['After Resume'] = {
-			main: [[{ node: 'Count Run', type: 'main', index: 0 }]],
-		};
-		const created = await ctx.importWorkflow(together);
-		waiting = await runUntilWaiting(created);
-	} finally {
-		await ctx.sim.configure({ jobMs: JOB_MS });
-	}
-	const jobs = (await ctx.sim.jobs()).filter((j) =>
-		String(j.config.webhook_config.endpoint).includes(`/webhook-waiting/${waiting.id}`),
-	);
-	assert.equal(jobs.length, BATCH, `${jobs.length} jobs carry the resume URL`);
+	// "Count Run" makes one request the simulator counts per run of the resumed part: a second resume would show.
+	const together = batchWorkflow('e2e batch pause together', 'pause');
+	together.nodes.push({
+		id: 'count-run',
+		name: 'Count Run',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [750, 0],
+		executeOnce: true,
+		parameters: {
+			url: `${ctx.simUrl}/api/account/balance`,
+			options: { response: { response: { neverError: true } } },
+		},
+	});
+	together.connections['After Resume'] = {
+		main: [[{ node: 'Count Run', type: 'main', index: 0 }]],
+	};
+	const { waiting, jobs } = await waitingBatch(together);
 	const before = await ctx.sim.stats();
 	const answered = (stats) => stats.callbacksSent + stats.callbacksFailed;
 
@@ -497,7 +493,7 @@ test(`pause mode, batch of ${BATCH} whose jobs end together: one callback resume
 
 	// Legnext repeats job 0's callback after the end: n8n answers 409 and the run stays as it was.
 	const finishedJob0 = (await ctx.sim.jobs()).find((j) => j.job_id === jobs[0].job_id);
-	const repeat = await fetch(finishedJob0.config.webhook_config.endpoint, {
+	const repeat = await fetch(endpoint(finishedJob0), {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ timestamp: Date.now(), data: finishedJob0 }),
@@ -512,14 +508,7 @@ test(`pause mode, batch of ${BATCH} whose jobs end together: one callback resume
 	const items = final.nodes['After Resume'].items;
 	assert.deepEqual(
 		items.map((item) => item.json.jobId),
-		jobs
-			.slice()
-			.sort(
-				(a, b) =>
-					Number(new URL(a.config.webhook_config.endpoint).searchParams.get('job')) -
-					Number(new URL(b.config.webhook_config.endpoint).searchParams.get('job')),
-			)
-			.map((job) => job.job_id),
+		jobs.map((job) => job.job_id),
 	);
 	for (const item of items) {
 		assert.equal(item.json.callbackReceived, true);

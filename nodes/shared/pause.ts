@@ -140,7 +140,7 @@ export async function pauseUntilCallbacks(
 	const executeData = ctx.getExecuteData();
 	executeData.data = { ...executeData.data, main: [stored] };
 	await ctx.putExecutionToWait(deadline);
-	// n8n replaces this with what webhook() returns when the last job calls back.
+	// n8n replaces this with what webhook() returns when a callback finds every job finished.
 	return stored;
 }
 
