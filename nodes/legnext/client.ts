@@ -2,6 +2,7 @@
 
 import {
 	NodeOperationError,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -59,18 +60,41 @@ interface RawResponse {
 	body: unknown;
 }
 
+/**
+ * n8n loads and decrypts a credential on every read, and in a webhook n8n 2.x also starts an expression isolate
+ * for it: 0.1-0.9 s a read on a busy 2-core machine, seconds when a batch's callbacks come together. So one webhook
+ * call reads it once, for its token and all its requests. A failed read is not kept: each caller reports it.
+ */
+const credentialOfWebhookCall = new WeakMap<object, Promise<ICredentialDataDecryptedObject>>();
+
+async function credentialData(ctx: LegnextContext): Promise<ICredentialDataDecryptedObject> {
+	// Only a webhook call has a request; a node run may last minutes, so it reads the credential each time.
+	if (!('getRequestObject' in ctx)) return await ctx.getCredentials(CREDENTIAL_TYPE);
+	let read = credentialOfWebhookCall.get(ctx);
+	if (read === undefined) {
+		read = ctx.getCredentials(CREDENTIAL_TYPE);
+		credentialOfWebhookCall.set(ctx, read);
+		read.catch(() => credentialOfWebhookCall.delete(ctx));
+	}
+	return await read;
+}
+
 /** The API key alone, for the tokens derived from it (callback URLs); never sent anywhere. */
 export async function readApiKey(ctx: LegnextContext): Promise<string> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await credentialData(ctx);
 	return String(credentials.apiKey ?? '');
 }
 
+interface LegnextCredential {
+	baseUrl: string;
+	apiKey: string;
+	/** Handed to n8n's `authenticate` with each request, so n8n does not read the credential again. */
+	data: ICredentialDataDecryptedObject;
+}
+
 /** The key is read only to keep it out of error texts; the header itself comes from the credential's `authenticate`. */
-async function readCredential(
-	ctx: LegnextContext,
-	itemIndex?: number,
-): Promise<{ baseUrl: string; apiKey: string }> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE).catch((error: unknown) => {
+async function readCredential(ctx: LegnextContext, itemIndex?: number): Promise<LegnextCredential> {
+	const credentials = await credentialData(ctx).catch((error: unknown) => {
 		// n8n's own message for this ("Node does not have any credentials set") names neither the field nor the item.
 		if (ctx.getNode().credentials?.[CREDENTIAL_TYPE] !== undefined) throw error;
 		throw new NodeOperationError(
@@ -92,7 +116,7 @@ async function readCredential(
 			{ itemIndex, description: `Use ${DEFAULT_BASE_URL} unless you go through a gateway.` },
 		);
 	}
-	return { baseUrl, apiKey: String(credentials.apiKey ?? '') };
+	return { baseUrl, apiKey: String(credentials.apiKey ?? ''), data: credentials };
 }
 
 /**
@@ -127,11 +151,12 @@ export async function legnextRequest(
 	ctx: LegnextContext,
 	request: LegnextRequest,
 ): Promise<IDataObject> {
-	const { baseUrl, apiKey } = await readCredential(ctx, request.itemIndex);
+	const credential = await readCredential(ctx, request.itemIndex);
+	const { baseUrl, apiKey } = credential;
 	const isSubmit = request.method !== 'GET';
 
 	for (let attempt = 1; ; attempt++) {
-		const outcome = await attemptOnce(ctx, baseUrl, request);
+		const outcome = await attemptOnce(ctx, credential, request);
 		if (outcome.ok) return outcome.body;
 		const { failure } = outcome;
 
@@ -153,9 +178,10 @@ export async function legnextRequest(
 
 async function attemptOnce(
 	ctx: LegnextContext,
-	baseUrl: string,
+	credential: LegnextCredential,
 	request: LegnextRequest,
 ): Promise<{ ok: true; body: IDataObject } | { ok: false; failure: AttemptFailure }> {
+	const { baseUrl } = credential;
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
@@ -172,10 +198,20 @@ async function attemptOnce(
 
 	let response: RawResponse;
 	try {
+		const selected = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 		response = (await ctx.helpers.httpRequestWithAuthentication.call(
 			ctx,
 			CREDENTIAL_TYPE,
 			options,
+			{
+				// The credential as read above: without it n8n would read (and decrypt) it again for each request.
+				credentialsDecrypted: {
+					id: selected?.id ?? '',
+					name: selected?.name ?? '',
+					type: CREDENTIAL_TYPE,
+					data: { ...credential.data },
+				},
+			},
 		)) as RawResponse;
 	} catch (error) {
 		if (request.signal?.aborted) {

@@ -5,7 +5,7 @@
  *
  * n8n keeps no state between two calls of a waiting node's webhook() (test/probes/batch-pause/FINDINGS.md),
  * so a callback is only a wake-up: the jobs are stored as the node's input when it pauses, and each call asks
- * Legnext which of them are still rendering. The last one to finish resumes the run with every item.
+ * Legnext which of them are still rendering. The callback of the job that ended last resumes the run with every item.
  */
 
 import type {
@@ -117,8 +117,37 @@ export async function pauseUntilCallbacks(
 	const executeData = ctx.getExecuteData();
 	executeData.data = { ...executeData.data, main: [stored] };
 	await ctx.putExecutionToWait(deadline);
-	// n8n replaces this with what webhook() returns when the last job calls back.
+	// n8n replaces this with what webhook() returns when a callback finds every job finished.
 	return stored;
+}
+
+/**
+ * How long a started resume keeps other callbacks of its execution away. n8n marks the execution running
+ * within moments of the resume; after that it answers further callbacks 409 itself, before webhook() runs.
+ */
+const RESUME_CLAIM_MS = 30_000;
+
+/** Executions of this n8n process whose resume a callback has started, with when it started. */
+const resumesStarted = new Map<string, number>();
+
+function resumeStarted(executionId: string): boolean {
+	const started = resumesStarted.get(executionId);
+	return started !== undefined && Date.now() - started < RESUME_CLAIM_MS;
+}
+
+/**
+ * Claims the resume of an execution for this call; false when another call of this process holds it. A repeated
+ * callback (Legnext retries) can arrive while the first one's resume runs: it answers without reading or
+ * downloading the batch again. n8n 2.x would let only one resume win, but n8n 1.x resumes once per such call.
+ */
+function claimResume(executionId: string): boolean {
+	const now = Date.now();
+	for (const [id, started] of resumesStarted) {
+		if (now - started >= RESUME_CLAIM_MS) resumesStarted.delete(id);
+	}
+	if (resumesStarted.has(executionId)) return false;
+	resumesStarted.set(executionId, now);
+	return true;
 }
 
 /** How long after a job's end its callback is taken to be still on its way (racing this one). */
@@ -126,8 +155,8 @@ const CALLBACK_RACE_MS = 30_000;
 
 /**
  * Whether another job of the batch ended after the called one, so recently that its callback is on its way:
- * then that callback resumes the run. When the jobs end together, every callback finds all of them finished;
- * n8n would resume once anyway, but each would read and download the whole batch for nothing.
+ * then that callback resumes the run. The choice is the same in every process (queue mode with several webhook
+ * processes, where the claim above does not reach, and n8n 1.x resumes once per call that returns the items).
  */
 function laterCallbackResumes(finished: Map<number, LegnextJob>, calledIndex: number): boolean {
 	const endOf = (job: LegnextJob | undefined) => Date.parse(job?.endedAt ?? '');
@@ -174,6 +203,9 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 	if (awaitedJobId(stored[calledIndex]) !== job.jobId) {
 		return rejectCall(ctx, 409, 'This job was not submitted by this execution');
 	}
+	const executionId = ctx.getExecutionId();
+	const resumedElsewhere = `Job ${job.jobId} noted; another callback of this run is resuming it`;
+	if (resumeStarted(executionId)) return rejectCall(ctx, 200, resumedElsewhere);
 
 	const finished = new Map<number, LegnextJob>([[calledIndex, job]]);
 	const others = new Map<number, string>();
@@ -200,6 +232,7 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 			);
 		}
 	}
+	if (!claimResume(executionId)) return rejectCall(ctx, 200, resumedElsewhere);
 
 	const settings = readDownloadSettings(new InputChecker(ctx, 0));
 	try {
@@ -219,7 +252,8 @@ export async function resumeFromCallback(ctx: IWebhookFunctions): Promise<IWebho
 		);
 		return { workflowData: [resumed] };
 	} catch (error) {
-		// The execution keeps waiting, so Legnext's repeat of this call can still resume it.
+		// The execution keeps waiting, so Legnext's repeat of this call (or another job's call) can still resume it.
+		resumesStarted.delete(executionId);
 		const reason = error instanceof Error ? error.message : String(error);
 		return rejectCall(ctx, 503, `Execution not resumed: ${reason}`);
 	}

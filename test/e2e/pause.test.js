@@ -3,7 +3,8 @@
 // the execution's resume URL as callback and the execution waits in the database. Checked here:
 // the execution is "waiting", the simulator gets no job reads while the job runs, the callback
 // resumes it within a second with the job and its file, a restart of n8n during the wait does not
-// lose it, and what n8n does when the deadline passes without a callback.
+// lose it, what n8n does when the deadline passes without a callback, and batches of 6: callbacks in
+// turn (forged, repeated, a restart mid-wait) and callbacks that all come at once (one resume).
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -92,6 +93,29 @@ async function runUntilWaiting(created) {
 	return waiting;
 }
 
+/** A simulator job's callback URL. */
+const endpoint = (job) => new URL(job.config.webhook_config.endpoint);
+
+/** Runs a pause-mode batch until it waits (its jobs rendering until ended by hand); its jobs in item order. */
+async function waitingBatch(batch) {
+	await ctx.sim.configure({ jobMs: LONG_JOB_MS });
+	let waiting;
+	try {
+		waiting = await runUntilWaiting(await ctx.importWorkflow(batch));
+	} finally {
+		await ctx.sim.configure({ jobMs: JOB_MS });
+	}
+	const jobs = (await ctx.sim.jobs()).filter((j) =>
+		String(j.config.webhook_config.endpoint).includes(`/webhook-waiting/${waiting.id}`),
+	);
+	assert.equal(jobs.length, BATCH, `${jobs.length} jobs carry the resume URL`);
+	jobs.sort(
+		(a, b) =>
+			Number(endpoint(a).searchParams.get('job')) - Number(endpoint(b).searchParams.get('job')),
+	);
+	return { waiting, jobs };
+}
+
 /** The simulator job whose callback is this execution's resume URL. */
 async function jobOf(executionId) {
 	const job = await latestJob(ctx.sim, (j) =>
@@ -162,7 +186,8 @@ test(`pause mode: the execution waits with 0 job reads while the ${JOB_MS} ms jo
 	const callback = new URL(job.config.webhook_config.endpoint);
 	assert.equal(callback.origin, ctx.n8nUrl);
 	// n8n 2.x signs resume URLs; 1.x does not, so there the node's token is the only guard.
-	if (ctx.n8nMajor >= 2) assert.ok(callback.searchParams.get('signature'), 'n8n resume signature missing');
+	if (ctx.n8nMajor >= 2)
+		assert.ok(callback.searchParams.get('signature'), 'n8n resume signature missing');
 	else assert.equal(callback.searchParams.get('signature'), null);
 	assert.match(callback.searchParams.get('token') || '', /^[0-9a-f]{32}$/);
 	const afterFirst = await ctx.sim.stats();
@@ -327,23 +352,7 @@ test(`pause mode, batch of ${BATCH}: 0 job reads while rendering, forged and rep
 	assert.equal(poll.status, 'success', executionErrorMessage(poll));
 	const polled = await batchOutput(poll);
 
-	await ctx.sim.configure({ jobMs: LONG_JOB_MS });
-	let waiting;
-	try {
-		const created = await ctx.importWorkflow(batchWorkflow('e2e batch pause', 'pause'));
-		waiting = await runUntilWaiting(created);
-	} finally {
-		await ctx.sim.configure({ jobMs: JOB_MS });
-	}
-	const jobs = (await ctx.sim.jobs()).filter((j) =>
-		String(j.config.webhook_config.endpoint).includes(`/webhook-waiting/${waiting.id}`),
-	);
-	assert.equal(jobs.length, BATCH, `${jobs.length} jobs carry the resume URL`);
-	const endpoint = (job) => new URL(job.config.webhook_config.endpoint);
-	jobs.sort(
-		(a, b) =>
-			Number(endpoint(a).searchParams.get('job')) - Number(endpoint(b).searchParams.get('job')),
-	);
+	const { waiting, jobs } = await waitingBatch(batchWorkflow('e2e batch pause', 'pause'));
 	assert.deepEqual(
 		jobs.map((job) => endpoint(job).searchParams.get('job')),
 		['0', '1', '2', '3', '4', '5'],
@@ -424,5 +433,86 @@ test(`pause mode, batch of ${BATCH}: 0 job reads while rendering, forged and rep
 			`last job completed -> "${finished.status}" ${ms(new Date(lastAt), finished.stoppedAt)} ms later; ` +
 			`reads while rendering: ${readsWhileRunning}; job reads in all: ${Object.values(after.readsByJob).reduce((a, b) => a + b, 0) - Object.values(before.readsByJob).reduce((a, b) => a + b, 0)}; ` +
 			`files byte-equal to poll mode's: ${BATCH}/${BATCH}`,
+	);
+});
+
+test(`pause mode, batch of ${BATCH} whose jobs end together: one callback resumes the run, once; the others and a later repeat change nothing`, async (t) => {
+	// "Count Run" makes one request the simulator counts per run of the resumed part: a second resume would show.
+	const together = batchWorkflow('e2e batch pause together', 'pause');
+	together.nodes.push({
+		id: 'count-run',
+		name: 'Count Run',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [750, 0],
+		executeOnce: true,
+		parameters: {
+			url: `${ctx.simUrl}/api/account/balance`,
+			options: { response: { response: { neverError: true } } },
+		},
+	});
+	together.connections['After Resume'] = {
+		main: [[{ node: 'Count Run', type: 'main', index: 0 }]],
+	};
+	const { waiting, jobs } = await waitingBatch(together);
+	const before = await ctx.sim.stats();
+	const answered = (stats) => stats.callbacksSent + stats.callbacksFailed;
+
+	// All six end at once, so their callbacks reach n8n together.
+	await Promise.all(jobs.map((job) => ctx.sim.completeJob(job.job_id)));
+	const finished = await ctx.api.waitForExecution(waiting.id, {
+		timeoutMs: 30000,
+		intervalMs: 100,
+	});
+	assert.equal(finished.status, 'success', executionErrorMessage(finished));
+	const until = Date.now() + 15000;
+	while (answered(await ctx.sim.stats()) - answered(before) < BATCH) {
+		assert.ok(Date.now() < until, 'not every callback was answered within 15 s');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+	const after = await ctx.sim.stats();
+	const failed = after.callbacksFailed - before.callbacksFailed;
+	const refusals =
+		failed > 0
+			? after.callbackErrors.slice(-failed).map((e) => e.slice(e.lastIndexOf(': ') + 2))
+			: [];
+	// A callback that meets the run already resumed gets n8n's 409; none may fail otherwise.
+	assert.deepEqual(
+		refusals.filter((reason) => reason !== 'HTTP 409'),
+		[],
+		'a callback failed otherwise than with 409',
+	);
+
+	// Legnext repeats job 0's callback after the end: n8n answers 409 and the run stays as it was.
+	const finishedJob0 = (await ctx.sim.jobs()).find((j) => j.job_id === jobs[0].job_id);
+	const repeat = await fetch(endpoint(finishedJob0), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ timestamp: Date.now(), data: finishedJob0 }),
+	});
+	assert.equal(repeat.status, 409);
+	const final = await ctx.api.getExecution(waiting.id);
+	assert.equal(final.status, 'success');
+	assert.equal(final.nodes['After Resume'].runs.length, 1, 'After Resume ran more than once');
+	// The stored execution shows one run even when n8n 1.x resumed it twice; the simulator counts them all.
+	const runs = (stats) => stats.requests['GET /api/account/balance'] || 0;
+	assert.equal(runs(await ctx.sim.stats()) - runs(before), 1, 'the run was resumed more than once');
+	const items = final.nodes['After Resume'].items;
+	assert.deepEqual(
+		items.map((item) => item.json.jobId),
+		jobs.map((job) => job.job_id),
+	);
+	for (const item of items) {
+		assert.equal(item.json.callbackReceived, true);
+		assert.ok(item.binary && item.binary.data, `item of job ${item.json.jobId} has no file`);
+	}
+	const jobReads =
+		Object.values(after.readsByJob).reduce((a, b) => a + b, 0) -
+		Object.values(before.readsByJob).reduce((a, b) => a + b, 0);
+	t.diagnostic(
+		`execution ${waiting.id}: ${BATCH} jobs ended together -> "${finished.status}" with ${items.length} items, After Resume ran once; ` +
+			`callbacks: ${after.callbacksSent - before.callbacksSent} answered 2xx, ${refusals.length} refused (${refusals.join(', ') || 'none'}); ` +
+			`repeat after the end -> ${repeat.status}; resumed runs (Count Run requests): ${runs(await ctx.sim.stats()) - runs(before)}; ` +
+			`job reads in all: ${jobReads}; reads while rendering: ${after.readsWhileRunning - before.readsWhileRunning}`,
 	);
 });

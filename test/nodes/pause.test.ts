@@ -16,6 +16,7 @@ import {
 	useFastRetries,
 	VIDEO_NODE,
 } from '../helpers/legnext';
+import { TestCredentialsHelper } from '../helpers/workflow/credentials';
 import type { WorkflowRunResult } from '../helpers/workflow/run';
 import { resumeWorkflow } from '../helpers/workflow/resume';
 
@@ -239,6 +240,22 @@ it('a failed job resumes the run with the failure in the item', async () => {
 	});
 });
 
+it('a callback reads the credential once, for its token and the confirming read', async () => {
+	const { waiting, callback } = await startPaused({ download: 'none' });
+	confirmWith(completedJob(videoUrls));
+	const credentialReads = jest.spyOn(TestCredentialsHelper.prototype, 'getDecrypted');
+	try {
+		const { result } = await resumeWorkflow(
+			waiting,
+			callbackRequest(callback, completedJob(videoUrls)),
+		);
+		expect(result?.status).toBe('success');
+		expect(credentialReads).toHaveBeenCalledTimes(1);
+	} finally {
+		credentialReads.mockRestore();
+	}
+});
+
 it('above Max Concurrent Jobs it polls instead, and says so', async () => {
 	nock(API).persist().post('/api/v1/video-diffusion').reply(200, jobBody());
 	nock(API).persist().get(`/api/v1/job/${JOB_ID}`).reply(200, completedJob(videoUrls));
@@ -308,7 +325,7 @@ describe('a batch in pause mode', () => {
 	/**
 	 * A waiting batch and Legnext behind it: job reads (counted per job ID) say `finished` jobs are
 	 * completed and the others processing; the active-task list shows the unfinished jobs
-	 * ('unfinished'), none ('empty') or fails with 500 ('failing'); the CDN serves every file.
+	 * ('unfinished'), none ('empty') or fails with 500 ('failing'); the CDN serves every file (or 404 once: failDownloadOnce).
 	 * `callBack(n)` sends job n's completed callback to item n's URL (or to `url`).
 	 */
 	async function waitingBatch(finishedIds: string[], list: 'unfinished' | 'empty' | 'failing') {
@@ -340,7 +357,14 @@ describe('a batch in pause mode', () => {
 				const tasks = active.map((id) => jobBody({ job_id: id, status: 'processing' }));
 				return [200, { total_active: tasks.length, concurrent_limit: 6, tasks }];
 			});
-		BATCH_IDS.forEach((_, n) => nock(CDN).persist().get(`/b/${n}.mp4`).reply(200, batchVideos[n]));
+		const failingFiles = new Set<number>();
+		nock(CDN)
+			.persist()
+			.get(/\/b\/\d+\.mp4/)
+			.reply((uri) => {
+				const n = Number(/\/b\/(\d+)\.mp4/.exec(uri)?.[1]);
+				return failingFiles.delete(n) ? [404, 'gone'] : [200, batchVideos[n]];
+			});
 		return {
 			waiting,
 			callbacks,
@@ -348,6 +372,8 @@ describe('a batch in pause mode', () => {
 			reads,
 			unfinishedReads: () => unfinishedReads,
 			listReads: () => listReads,
+			/** The CDN answers job n's file 404 once. */
+			failDownloadOnce: (n: number) => failingFiles.add(n),
 			callBack: async (n: number, url = callbacks[n]) =>
 				await resumeWorkflow(waiting, callbackRequest(url, batchJob(n))),
 		};
@@ -450,7 +476,7 @@ describe('a batch in pause mode', () => {
 		]);
 	});
 
-	it('when jobs end together, only the callback of the job that ended last resumes (no repeated downloads)', async () => {
+	it('when jobs end together, only the callback of the job that ended last resumes; its repeat reads and downloads nothing', async () => {
 		const { waiting, callbacks } = await startBatch();
 		const endedAgo = (ms: number) => new Date(Date.now() - ms).toISOString();
 		const ends = [endedAgo(300), endedAgo(100), endedAgo(200)];
@@ -464,10 +490,14 @@ describe('a batch in pause mode', () => {
 					usage: {},
 				},
 			});
+		let reads = 0;
 		nock(API)
 			.persist()
 			.get(/\/api\/v1\/job\/.*/)
-			.reply((uri) => [200, racing(BATCH_IDS.indexOf(uri.split('/').pop() as string))]);
+			.reply((uri) => {
+				reads++;
+				return [200, racing(BATCH_IDS.indexOf(uri.split('/').pop() as string))];
+			});
 		nock(API).persist().get('/api/account/active_tasks').reply(200, { total_active: 0, tasks: [] });
 		let downloads = 0;
 		BATCH_IDS.forEach((_, n) =>
@@ -479,6 +509,7 @@ describe('a batch in pause mode', () => {
 					return [200, batchVideos[n]];
 				}),
 		);
+		// Every process makes the same choice: job 1 ended last, so only its callback resumes.
 		for (const n of [0, 2]) {
 			const early = await resumeWorkflow(waiting, callbackRequest(callbacks[n], racing(n)));
 			expect(early.result).toBeUndefined();
@@ -490,7 +521,45 @@ describe('a batch in pause mode', () => {
 		expect(downloads).toBe(0);
 		const last = await resumeWorkflow(waiting, callbackRequest(callbacks[1], racing(1)));
 		expect(last.result?.status).toBe('success');
+		expect(last.result!.outputOf(VIDEO_NODE).map((item) => item.json.jobId)).toEqual(BATCH_IDS);
 		expect(downloads).toBe(3);
+		// Legnext's repeat while n8n takes the run up: answered at once, its own job confirmed only.
+		const readsBefore = reads;
+		const repeat = await resumeWorkflow(waiting, callbackRequest(callbacks[1], racing(1)));
+		expect(repeat.result).toBeUndefined();
+		expect(repeat.webhook.response).toMatchObject({
+			status: 200,
+			body: {
+				ok: true,
+				ignored: expect.stringMatching(/another callback of this run is resuming it/),
+			},
+		});
+		expect(downloads).toBe(3);
+		expect(reads - readsBefore).toBe(1);
+	});
+
+	it('a resume that fails (a file cannot be downloaded) leaves the run to the next callback', async () => {
+		const batch = await waitingBatch(BATCH_IDS, 'empty');
+		batch.failDownloadOnce(1);
+		const failed = await batch.callBack(0);
+		expect(failed.webhook.response.status).toBe(503);
+		expect(failed.result).toBeUndefined();
+		const next = await batch.callBack(2);
+		expect(next.result?.status).toBe('success');
+		expect(next.result!.outputOf(VIDEO_NODE).map((item) => item.json.jobId)).toEqual(BATCH_IDS);
+	});
+
+	it('a callback reads the credential once for its token, its reads and the resume', async () => {
+		const batch = await waitingBatch(BATCH_IDS, 'empty');
+		const credentialReads = jest.spyOn(TestCredentialsHelper.prototype, 'getDecrypted');
+		try {
+			const last = await batch.callBack(1);
+			expect(last.result?.status).toBe('success');
+			// Its token, the confirming read, the active-task list and the two other jobs' reads.
+			expect(credentialReads).toHaveBeenCalledTimes(1);
+		} finally {
+			credentialReads.mockRestore();
+		}
 	});
 
 	it('a job the list no longer shows but the API still renders does not resume the run', async () => {

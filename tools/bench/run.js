@@ -511,11 +511,18 @@ async function runFigures(env) {
 		const panels = [];
 		for (const [title, tag, options] of runs) {
 			log(`6. batch of ${count}, job ${T} ms: ${title}`);
+			const callbacksBefore = sim.stats();
 			const execution = await runOk(
 				env,
 				wf.oursWorkflow({ name: `bench ${tag}`, tag, count, download: 'one', ...options }),
 			);
-			panels.push(batchPanel(sim, env, execution, title, tag));
+			const panel = batchPanel(sim, env, execution, title, tag);
+			if (options.pause) {
+				// What n8n answered the six callbacks (they all end together: one resumes, the others meet it).
+				await sim.waitForCallbacks();
+				panel.summary.callbacks = callbackAnswers(callbacksBefore, sim.stats());
+			}
+			panels.push(panel);
 		}
 		log(`6. batch of ${count}: HTTP Request + Wait ${W} s loop`);
 		const baseline = await runOk(
@@ -537,6 +544,9 @@ async function runFigures(env) {
 		fs.writeFileSync(path.join(OUT_DIR, 'batch-timeline.svg'), timelineSvg(panels));
 		log(
 			`   wall / floor: poll ${poll.wallPerFloor}x, pause ${pause.wallPerFloor}x, loop ${loop.wallPerFloor}x; reads while rendering: poll ${poll.readsWhileRunning}, pause ${pause.readsWhileRunning}, loop ${loop.readsWhileRunning}`,
+		);
+		log(
+			`   pause callbacks: ${pause.callbacks.answered2xx} answered 2xx; others: ${pause.callbacks.failed.join(', ') || 'none'}; last end -> output ${pause.lastEndToOutputMs} ms`,
 		);
 	});
 
@@ -593,6 +603,18 @@ function batchPanel(sim, env, execution, title, tag) {
 			reads: perJob.reduce((sum, j) => sum + j.reads, 0),
 			lastEndToOutputMs: output - Math.max(...rows.map((r) => r.ended)),
 		},
+	};
+}
+
+/** Callbacks the simulator sent between two stats: answered 2xx, and why the others failed (URLs left out). */
+function callbackAnswers(before, after) {
+	const failed = after.callbacksFailed - before.callbacksFailed;
+	return {
+		answered2xx: after.callbacksSent - before.callbacksSent,
+		failed:
+			failed > 0
+				? after.callbackErrors.slice(-failed).map((e) => e.slice(e.lastIndexOf(': ') + 2))
+				: [],
 	};
 }
 
