@@ -93,11 +93,17 @@ test('typing "video" finds Legnext Video in both panels', async (t) => {
 test('typing "Legnext" in an AI Agent\'s Tools panel finds the tool variant, with the tool description', async (t) => {
 	const search = await tour.nodeSearch('agent-tool', 'Legnext');
 	t.diagnostic(`${search.header}: ${describeEntries(search.entries)}`);
+	assert.match(
+		search.header,
+		/^Tools\b/,
+		"the AI Agent's Tool connector did not open the Tools view",
+	);
 	const name = `${video.displayName} Tool`; // n8n's name for the variant it makes of a usableAsTool node
 	const entry = search.entries.find((candidate) => candidate.name === name);
 	assert.ok(entry, `"${name}" not found; found:\n${describeEntries(search.entries)}`);
 	// n8n gives the tool variant the description in usableAsTool.replacements (what an agent reads), if any.
-	const toolDescription = (video.usableAsTool && video.usableAsTool.replacements || {}).description;
+	const toolDescription = ((video.usableAsTool && video.usableAsTool.replacements) || {})
+		.description;
 	assert.equal(entry.description, toolDescription || video.description);
 });
 
