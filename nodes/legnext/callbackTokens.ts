@@ -21,10 +21,10 @@ export function derivedTriggerToken(apiKey: string, webhookId: string, reference
 		: keyedToken(apiKey, 'legnext-trigger-reference', `${webhookId}\n${reference}`);
 }
 
-/** Joins a token and a reference into one path segment: `<token>~<reference, base64url>`. */
 const REFERENCE_SEPARATOR = '~';
 export const MAX_REFERENCE_LENGTH = 256;
 
+/** Joins a token and a reference into one path segment: `<token>~<reference, base64url>`. */
 export function tokenSegment(token: string, reference: string): string {
 	if (reference === '') return token;
 	return `${token}${REFERENCE_SEPARATOR}${Buffer.from(reference, 'utf8').toString('base64url')}`;
