@@ -11,8 +11,16 @@
 const http = require('node:http');
 const path = require('node:path');
 
-/** The nodes' own rule for field names that may hold a secret (from the build): shown as "(masked)", never with a value or type. */
-const { SECRET_FIELD_NAME } = require(path.join(__dirname, '..', 'dist', 'nodes', 'legnext', 'secrets.js'));
+/**
+ * Whether a field name may hold a secret (shown as "(masked)", never with a value or type), by the nodes' own rule.
+ * Loaded from the build on first use, not at load time: `tools/contract.js` first skips without a key, or says to
+ * build, before anything here needs `dist/`.
+ * @param {string} name
+ */
+function isSecretName(name) {
+	const { SECRET_FIELD_NAME } = require(path.join(__dirname, '..', 'dist', 'nodes', 'legnext', 'secrets.js'));
+	return SECRET_FIELD_NAME.test(name);
+}
 
 /**
  * What each call must carry. `required`: groups of alternative names, one of each group must be present (a
@@ -76,7 +84,7 @@ function accountData(body) {
 
 /** A field list for the table: secret-like names masked, types shown. @param {Record<string, unknown>} object @param {string[]} names */
 function describeFields(object, names) {
-	return names.map((name) => (SECRET_FIELD_NAME.test(name) ? `${name} (masked)` : `${name} (${typeOf(object[name])})`));
+	return names.map((name) => (isSecretName(name) ? `${name} (masked)` : `${name} (${typeOf(object[name])})`));
 }
 
 /**
