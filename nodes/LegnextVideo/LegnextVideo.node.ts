@@ -9,7 +9,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../legnext/client';
+import { CREDENTIAL_TYPE } from '../legnext/credential';
 import { resumeFromCallback } from '../legnext/pause';
 import * as account from './actions/account';
 import { TOOL_DESCRIPTION } from './actions/aiTool';

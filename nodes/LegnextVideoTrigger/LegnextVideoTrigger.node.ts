@@ -10,7 +10,7 @@ import {
 
 import { referenceOfCall, rejectCall, verifyCallback } from '../legnext/callback';
 import { derivedTriggerToken } from '../legnext/callbackTokens';
-import { CREDENTIAL_TYPE, readApiKey } from '../legnext/client';
+import { CREDENTIAL_TYPE, readApiKey } from '../legnext/credential';
 import { downloadProperties, readDownloadSettings } from '../legnext/downloadParameters';
 import { isVideoTaskType, toJobItem, type LegnextJob } from '../legnext/job';
 import { downloadForWebhook } from '../legnext/resultFiles';

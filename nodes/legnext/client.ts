@@ -20,9 +20,9 @@ import {
 	unreadableBodyText,
 	type AttemptFailure,
 } from './apiErrors';
+import { credentialData, CREDENTIAL_TYPE } from './credential';
 import { sleepUnlessAborted } from './sleep';
 
-export const CREDENTIAL_TYPE = 'legnextVideoApi';
 export const DEFAULT_BASE_URL = 'https://api.legnext.ai';
 
 export type LegnextContext = IExecuteFunctions | IWebhookFunctions;
@@ -58,31 +58,6 @@ interface RawResponse {
 	statusCode: number;
 	headers: Record<string, unknown>;
 	body: unknown;
-}
-
-/**
- * n8n loads and decrypts a credential on every read, and in a webhook n8n 2.x also starts an expression isolate
- * for it: 0.1-0.9 s a read on a busy 2-core machine, seconds when a batch's callbacks come together. So one webhook
- * call reads it once, for its token and all its requests. A failed read is not kept: each caller reports it.
- */
-const credentialOfWebhookCall = new WeakMap<object, Promise<ICredentialDataDecryptedObject>>();
-
-async function credentialData(ctx: LegnextContext): Promise<ICredentialDataDecryptedObject> {
-	// Only a webhook call has a request; a node run may last minutes, so it reads the credential each time.
-	if (!('getRequestObject' in ctx)) return await ctx.getCredentials(CREDENTIAL_TYPE);
-	let read = credentialOfWebhookCall.get(ctx);
-	if (read === undefined) {
-		read = ctx.getCredentials(CREDENTIAL_TYPE);
-		credentialOfWebhookCall.set(ctx, read);
-		read.catch(() => credentialOfWebhookCall.delete(ctx));
-	}
-	return await read;
-}
-
-/** The API key alone, for the tokens derived from it (callback URLs); never sent anywhere. */
-export async function readApiKey(ctx: LegnextContext): Promise<string> {
-	const credentials = await credentialData(ctx);
-	return String(credentials.apiKey ?? '');
 }
 
 interface LegnextCredential {

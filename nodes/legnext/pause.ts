@@ -19,7 +19,7 @@ import type {
 import { stillRendering } from './batchResume';
 import { rejectCall, verifyCallback } from './callback';
 import { keyedToken } from './callbackTokens';
-import { readApiKey } from './client';
+import { readApiKey } from './credential';
 import { readDownloadSettings } from './downloadParameters';
 import { toJobItem, type LegnextJob } from './job';
 import { downloadForWebhook } from './resultFiles';

@@ -3,7 +3,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { derivedTriggerToken, tokenSegment } from './callbackTokens';
-import { readApiKey } from './client';
+import { readApiKey } from './credential';
 
 /** The Trigger's webhook path: its Production URL ends in `/webhook/<webhookId>/callback`. */
 export const TRIGGER_WEBHOOK_PATH = 'callback';

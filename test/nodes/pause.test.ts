@@ -73,6 +73,21 @@ function callbackRequest(callback: URL, body: unknown, token?: string) {
 	return { request: { method: 'POST' as const, body, query } };
 }
 
+/** Runs `calls` and counts n8n's credential reads meanwhile; `failFirst` makes the first read fail. */
+async function credentialReadsDuring(
+	calls: () => Promise<void>,
+	{ failFirst = false } = {},
+): Promise<number> {
+	const reads = jest.spyOn(TestCredentialsHelper.prototype, 'getDecrypted');
+	try {
+		if (failFirst) reads.mockRejectedValueOnce(new Error('credential store unavailable'));
+		await calls();
+		return reads.mock.calls.length;
+	} finally {
+		reads.mockRestore();
+	}
+}
+
 function confirmWith(job: IDataObject) {
 	return nock(API, { reqheaders: { 'x-api-key': SENTINEL_KEY } })
 		.get(`/api/v1/job/${job.job_id}`)
@@ -243,17 +258,30 @@ it('a failed job resumes the run with the failure in the item', async () => {
 it('a callback reads the credential once, for its token and the confirming read', async () => {
 	const { waiting, callback } = await startPaused({ download: 'none' });
 	confirmWith(completedJob(videoUrls));
-	const credentialReads = jest.spyOn(TestCredentialsHelper.prototype, 'getDecrypted');
-	try {
+	const reads = await credentialReadsDuring(async () => {
 		const { result } = await resumeWorkflow(
 			waiting,
 			callbackRequest(callback, completedJob(videoUrls)),
 		);
 		expect(result?.status).toBe('success');
-		expect(credentialReads).toHaveBeenCalledTimes(1);
-	} finally {
-		credentialReads.mockRestore();
-	}
+	});
+	expect(reads).toBe(1);
+});
+
+it('two waiting runs do not share a credential read', async () => {
+	const first = await startPaused({ download: 'none' });
+	const second = await startPaused({ download: 'none' });
+	const reads = await credentialReadsDuring(async () => {
+		for (const { waiting, callback } of [first, second]) {
+			confirmWith(completedJob(videoUrls));
+			const { result } = await resumeWorkflow(
+				waiting,
+				callbackRequest(callback, completedJob(videoUrls)),
+			);
+			expect(result?.status).toBe('success');
+		}
+	});
+	expect(reads).toBe(2);
 });
 
 it('above Max Concurrent Jobs it polls instead, and says so', async () => {
@@ -551,15 +579,26 @@ describe('a batch in pause mode', () => {
 
 	it('a callback reads the credential once for its token, its reads and the resume', async () => {
 		const batch = await waitingBatch(BATCH_IDS, 'empty');
-		const credentialReads = jest.spyOn(TestCredentialsHelper.prototype, 'getDecrypted');
-		try {
+		const reads = await credentialReadsDuring(async () => {
 			const last = await batch.callBack(1);
 			expect(last.result?.status).toBe('success');
-			// Its token, the confirming read, the active-task list and the two other jobs' reads.
-			expect(credentialReads).toHaveBeenCalledTimes(1);
-		} finally {
-			credentialReads.mockRestore();
-		}
+		});
+		// Its token, the confirming read, the active-task list and the two other jobs' reads.
+		expect(reads).toBe(1);
+	});
+
+	it('callbacks of one run that come together share one credential read; a failed read is not kept', async () => {
+		const batch = await waitingBatch(BATCH_IDS, 'empty');
+		const reads = await credentialReadsDuring(
+			async () => {
+				await expect(batch.callBack(0)).rejects.toThrow('credential store unavailable');
+				const calls = await Promise.all([0, 1, 2].map(async (n) => await batch.callBack(n)));
+				expect(calls.filter((call) => call.result?.status === 'success')).toHaveLength(1);
+			},
+			{ failFirst: true },
+		);
+		// The failed read, then one read for the three calls.
+		expect(reads).toBe(2);
 	});
 
 	it('a job the list no longer shows but the API still renders does not resume the run', async () => {

@@ -119,6 +119,6 @@ describe('layout of nodes/ and credentials/', () => {
 		const uses = shipped
 			.filter((file) => file.path.startsWith('nodes/'))
 			.flatMap((file) => (file.text.match(literal) ?? []).map(() => file.path));
-		expect(uses).toEqual(['nodes/legnext/client.ts']);
+		expect(uses).toEqual(['nodes/legnext/credential.ts']);
 	});
 });

@@ -104,6 +104,7 @@ async function main() {
 		server = await n8n.startN8n({
 			logFile: path.join(TMP_DIR, 'n8n.log'),
 			env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' },
+			extensionsDir: extensionsWithFloorNode(),
 		});
 		log(`n8n ready at ${server.url} in ${Math.round(server.startMs / 1000)} s (pid ${server.pid})`);
 		const api = n8n.createClient(server.url);
@@ -537,13 +538,27 @@ async function runFigures(env) {
 			}),
 		);
 		panels.push(batchPanel(sim, env, baseline, `HTTP Request + Wait ${W} s loop`, 'base-b6'));
+		log(
+			`6. batch of ${count}: n8n's own floor (Submit, then a bench node that only waits and resumes)`,
+		);
+		const control = await runOk(
+			env,
+			wf.floorBatchPauseWorkflow({
+				...base(env),
+				simKey: SIM_KEY,
+				name: 'bench b6 n8n floor',
+				tag: 'floor-b6',
+				count,
+			}),
+		);
+		const floor = batchPanel(sim, env, control, "n8n's floor", 'floor-b6').summary;
 		const [poll, pause, loop] = panels.map((panel) => panel.summary);
-		results.figures.batchPause = { floorMs: T, poll, pause };
+		results.figures.batchPause = { floorMs: T, poll, pause, n8nFloor: floor };
 		results.baseline.batchPause = { floorMs: T, loop };
 		fs.mkdirSync(OUT_DIR, { recursive: true });
 		fs.writeFileSync(path.join(OUT_DIR, 'batch-timeline.svg'), timelineSvg(panels));
 		log(
-			`   wall / floor: poll ${poll.wallPerFloor}x, pause ${pause.wallPerFloor}x, loop ${loop.wallPerFloor}x; reads while rendering: poll ${poll.readsWhileRunning}, pause ${pause.readsWhileRunning}, loop ${loop.readsWhileRunning}`,
+			`   wall / floor: poll ${poll.wallPerFloor}x, pause ${pause.wallPerFloor}x, loop ${loop.wallPerFloor}x, n8n's floor ${floor.wallPerFloor}x; reads while rendering: poll ${poll.readsWhileRunning}, pause ${pause.readsWhileRunning}, loop ${loop.readsWhileRunning}`,
 		);
 		log(
 			`   pause callbacks: ${pause.callbacks.answered2xx} answered 2xx; others: ${pause.callbacks.failed.join(', ') || 'none'}; last end -> output ${pause.lastEndToOutputMs} ms`,
@@ -567,7 +582,7 @@ const NOTES = [
 	'Figure 3: resident memory (VmRSS/VmHWM) of the main n8n process, which runs the nodes; growth = peak during the run minus the idle median before it. One unmeasured run of each workflow at full size first (an n8n grows its heap once on its first large download, whoever makes it), then measured runs alternating; the worst is reported. The HTTP Request node (4.2) also streams file responses in n8n 2.41.',
 	"Figure 4: from the simulator sending the callback (the job's ended_at; it sends in the same tick) to the start of the node after the waiting one. Our node checks the callback token and confirms the job with one API read before resuming; the baseline Wait node accepts any POST to the resume URL.",
 	'Figure 5: node execution time / items. Baseline: Submit + Get Job + IF node times (its Wait is left out).',
-	'Figure 6: a batch of 6 (Legnext runs 6 at once), so the floor is one job time; wall = first submit to the output reaching the next node; reads timed at the simulator socket. tools/bench/batch-timeline.svg draws the three runs.',
+	"Figure 6: a batch of 6 (Legnext runs 6 at once), so the floor is one job time; wall = first submit to the output reaching the next node; reads timed at the simulator socket. tools/bench/batch-timeline.svg draws the three runs. n8n's floor: the same six jobs submitted by an HTTP Request node with the resume URL, then a bench-only node (tools/bench/floor-node) that waits and resumes on the first callback that finds no job active (one read, no credential, no checks, no downloads): what n8n itself costs when six callbacks of one waiting execution arrive together.",
 ];
 
 /**
@@ -619,6 +634,19 @@ function callbackAnswers(before, after) {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * dist/ and figure 6's control node (n8n's own floor) in one folder under tmp/, loaded as n8n's custom
+ * extensions: n8n keeps one loader per package name, and every custom folder is named CUSTOM, so two folders
+ * in N8N_CUSTOM_EXTENSIONS would leave only the last one's nodes.
+ */
+function extensionsWithFloorNode() {
+	const dir = path.join(TMP_DIR, 'extensions');
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.cpSync(path.join(n8n.REPO_ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
+	fs.cpSync(path.join(BENCH_DIR, 'floor-node'), path.join(dir, 'floor-node'), { recursive: true });
+	return dir;
+}
 
 function base(env) {
 	return { simUrl: env.sim.url, credential: env.baselineCredential };

@@ -90,6 +90,12 @@ function rows(results) {
 			get(f, 'batchPause.pause.wallPerFloor') <= 1.05,
 	);
 	add(
+		"6. Batch of 6, n8n's own floor (a control node that only waits and resumes): wall / floor; last end -> next node",
+		`${fmt.ratio(get(f, 'batchPause.n8nFloor.wallPerFloor'))}; ${fmt.ms(get(f, 'batchPause.n8nFloor.lastEndToOutputMs'))}`,
+		'',
+		'report',
+	);
+	add(
 		'6. Batch of 6, poll mode: wall / floor',
 		fmt.ratio(get(f, 'batchPause.poll.wallPerFloor')),
 		fmt.ratio(get(b, 'batchPause.loop.wallPerFloor')),

@@ -95,8 +95,16 @@ function http(name, parameters, credential) {
 	);
 }
 
+/**
+ * `callback`: false, true (the execution's resume URL) or 'perItem' (that URL with `job=<item index>` added;
+ * n8n 2.41's resume URL already has a query, its signature).
+ */
 function submitNode(simUrl, credential, tag, { callback = false } = {}) {
-	const callbackField = callback ? ', "callback": "{{ $execution.resumeUrl }}"' : '';
+	const resumeUrl =
+		callback === 'perItem'
+			? '{{ $execution.resumeUrl }}&job={{ $itemIndex }}'
+			: '{{ $execution.resumeUrl }}';
+	const callbackField = callback ? `, "callback": "${resumeUrl}"` : '';
 	return http(
 		'Submit',
 		{
@@ -227,6 +235,28 @@ function baselinePauseWorkflow({ name, simUrl, credential, tag }) {
 	return { name, nodes, connections: chain({}, 'Start', 'Submit', 'Wait', 'Done') };
 }
 
+/**
+ * n8n's own floor for a batch in pause mode: Start -> Items -> Submit (every job with the execution's resume
+ * URL) -> Pause Floor (tools/bench/floor-node: resumes on the first callback that finds no job active) -> Done.
+ */
+function floorBatchPauseWorkflow({ name, simUrl, simKey, credential, tag, count }) {
+	position = 0;
+	const nodes = [
+		start(),
+		items(count),
+		submitNode(simUrl, credential, tag, { callback: 'perItem' }),
+		node(
+			'Pause Floor',
+			'CUSTOM.benchPauseFloor',
+			1,
+			{ simUrl, simKey },
+			{ webhookId: crypto.randomUUID() },
+		),
+		noOp('Done'),
+	];
+	return { name, nodes, connections: chain({}, ...nodes.map((n) => n.name)) };
+}
+
 /** Overhead: Start -> Items -> Submit (all items at once) -> Get Job -> All Done?. */
 function baselineOverheadWorkflow({ name, simUrl, credential, tag, count }) {
 	position = 0;
@@ -247,4 +277,5 @@ module.exports = {
 	baselinePollWorkflow,
 	baselinePauseWorkflow,
 	baselineOverheadWorkflow,
+	floorBatchPauseWorkflow,
 };
