@@ -8,6 +8,8 @@
 //   node tools/bench/run.js            full run (about 6 minutes once n8n is cached; needs `npm run build`)
 //   node tools/bench/run.js --quick    short smoke run; writes to tools/bench/tmp/ instead
 //   --only=<figure>              that figure alone (e.g. --only=batchPause), after the warm-up; to tools/bench/tmp/
+//   --n8n-env=N8N_X=value        an n8n setting for this run (repeatable; N8N_ names only), e.g.
+//                                N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true to see what n8n's isolates cost; to tools/bench/tmp/
 
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -24,10 +26,11 @@ const { timelineSvg } = require('./lib/timeline');
 
 const QUICK = process.argv.includes('--quick');
 const ONLY = (process.argv.find((arg) => arg.startsWith('--only=')) || '').slice('--only='.length);
+const N8N_SETTINGS = n8nSettings(process.argv);
 const BENCH_DIR = __dirname;
 const TMP_DIR = path.join(BENCH_DIR, 'tmp');
-// A partial run does not overwrite the committed results.
-const OUT_DIR = QUICK || ONLY ? TMP_DIR : BENCH_DIR;
+// A partial run, or one with n8n settings other than its defaults, does not overwrite the committed results.
+const OUT_DIR = QUICK || ONLY || Object.keys(N8N_SETTINGS).length > 0 ? TMP_DIR : BENCH_DIR;
 const SIM_KEY = 'sim-key';
 const OWNER = {
 	email: 'bench@example.com',
@@ -103,7 +106,7 @@ async function main() {
 		log('starting n8n (filesystem binary mode)');
 		server = await n8n.startN8n({
 			logFile: path.join(TMP_DIR, 'n8n.log'),
-			env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' },
+			env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', ...N8N_SETTINGS },
 			extensionsDir: extensionsWithFloorNode(),
 		});
 		log(`n8n ready at ${server.url} in ${Math.round(server.startMs / 1000)} s (pid ${server.pid})`);
@@ -149,6 +152,7 @@ async function runFigures(env) {
 		durationSeconds: 0,
 		machine: machineInfo(),
 		settings: SETTINGS,
+		n8nSettings: N8N_SETTINGS,
 		figures: {},
 		baseline: {},
 		errors: [],
@@ -634,6 +638,17 @@ function callbackAnswers(before, after) {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** `--n8n-env=N8N_X=value` arguments as an environment object. */
+function n8nSettings(argv) {
+	const settings = {};
+	for (const arg of argv.filter((a) => a.startsWith('--n8n-env='))) {
+		const match = /^--n8n-env=(N8N_[A-Z0-9_]+)=(.*)$/.exec(arg);
+		if (!match) throw new Error(`${arg}: expected --n8n-env=N8N_NAME=value`);
+		settings[match[1]] = match[2];
+	}
+	return settings;
+}
 
 /**
  * dist/ and figure 6's control node (n8n's own floor) in one folder under tmp/, loaded as n8n's custom

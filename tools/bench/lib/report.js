@@ -128,7 +128,10 @@ function markdown(results) {
 		'',
 		`Measured ${results.generatedAt.slice(0, 10)} on ${m.cores} cores (${m.cpuModel}), load ${m.loadAverage.start} -> ${m.loadAverage.end}; ` +
 			`n8n ${m.n8nVersion} on Node ${m.n8nNodeVersion}, bench on Node ${m.nodeVersion}; run took ${Math.round(results.durationSeconds)} s. ` +
-			`Baseline Wait: ${results.settings.baselineWaitSeconds} s.`,
+			`Baseline Wait: ${results.settings.baselineWaitSeconds} s.` +
+			Object.entries(results.n8nSettings ?? {})
+				.map(([name, value]) => ` n8n setting: ${name}=${value}.`)
+				.join(''),
 	);
 	return `${lines.join('\n')}\n`;
 }
