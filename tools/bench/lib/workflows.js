@@ -97,12 +97,12 @@ function http(name, parameters, credential) {
 
 /**
  * `callback`: false, true (the execution's resume URL) or 'perItem' (that URL with `job=<item index>` added;
- * n8n 2.41's resume URL already has a query, its signature).
+ * n8n 2.x's resume URL already has a query, its signature, n8n 1.x's has none).
  */
 function submitNode(simUrl, credential, tag, { callback = false } = {}) {
 	const resumeUrl =
 		callback === 'perItem'
-			? '{{ $execution.resumeUrl }}&job={{ $itemIndex }}'
+			? "{{ $execution.resumeUrl + ($execution.resumeUrl.includes('?') ? '&' : '?') }}job={{ $itemIndex }}"
 			: '{{ $execution.resumeUrl }}';
 	const callbackField = callback ? `, "callback": "${resumeUrl}"` : '';
 	return http(
